@@ -1,0 +1,61 @@
+"""The :class:`Document`: one article's original text and its segmentation.
+
+The original text is kept exactly as decoded; every offset in clean-news refers
+to it. Segments are computed on first use and cached.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import cached_property
+
+from .segment import Span, split_lines, split_paragraphs, split_sentences, strip_span
+
+
+class Document:
+    """An article to clean: ``id``, original ``text``, ``source`` and declared language."""
+
+    def __init__(
+        self, text: str, id: str = "", source: str | None = None, lang: str | None = None
+    ) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"document text must be str, not {type(text).__name__}")
+        self.text = text
+        self.id = id
+        self.source = source
+        self.lang = lang
+
+    def __repr__(self) -> str:
+        return f"Document(id={self.id!r}, chars={len(self.text)})"
+
+    @cached_property
+    def lines(self) -> list[Span]:
+        """Every line, blank ones included, without its terminator."""
+        return split_lines(self.text)
+
+    @cached_property
+    def content_lines(self) -> list[Span]:
+        """Non-blank lines, stripped of edge white space."""
+        spans = (strip_span(self.text, *line) for line in self.lines)
+        return [span for span in spans if span.start < span.end]
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        """Runs of non-blank lines separated by blank lines."""
+        return split_paragraphs(self.text, self.lines)
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        """Sentences, which never cross a line break."""
+        return split_sentences(self.text, self.lines)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [line.start for line in self.lines]
+
+    def line_index(self, offset: int) -> int:
+        """Index in :attr:`lines` of the line holding ``offset``."""
+        return max(0, bisect_right(self._line_starts, offset) - 1)
+
+    def span_text(self, span: Span) -> str:
+        return self.text[span.start : span.end]

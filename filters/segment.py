@@ -1,0 +1,159 @@
+"""Segmentation of plain text into lines, paragraphs and sentences, with exact offsets.
+
+Every span is a ``(start, end)`` pair of code-point offsets into the text it
+was cut from, with surrounding white space left out, so ``text[start:end]`` is
+the segment itself.
+
+Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Paragraphs are runs of
+non-blank lines separated by blank lines. Sentences never cross a line break:
+scraped text breaks lines between blocks, so a line break is a hard boundary.
+
+The sentence splitter is rule based and tuned for English news: a boundary is a
+terminator (``.``, ``!``, ``?``, an ellipsis), optional closing quotes or
+brackets, white space, and a next token that can open a sentence (a capital, a
+digit, or an opening quote before one). A period is no boundary after a title
+or other abbreviation (``Gov.``, ``No. 5``), after a single initial (``J. K.``),
+or after a dotted abbreviation such as ``U.S.`` unless the next word is a usual
+sentence opener ("... in the U.S. The ..."). Decimals (``3.5``), thousands
+separators and times never contain white space after the period, so they are
+never candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .resources import sectioned_list, word_list
+
+
+class Span(NamedTuple):
+    """A segment of a text: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+# A line terminator: CRLF, a lone CR or LF.
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+# A candidate sentence end: terminator, closing quotes/brackets, then white space.
+BOUNDARY_RE = re.compile(r"(\.{3}|…|[.!?]+)([\"'”’»)\]]*)[ \t\f\v\u00a0\u2000-\u200a\u3000]+")
+# The word right before a period: letters, digits and inner periods ("U.S", "a.m").
+WORD_BEFORE_RE = re.compile(r"[\w.]*\w$")
+# The first word of the next sentence, after opening quotes or brackets.
+NEXT_WORD_RE = re.compile(r"[\"'“‘«(\[]*(\w+)")
+# Dotted abbreviations such as "U.S", "a.m", "U.K" (the final period is the candidate).
+DOTTED_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+# A single capital initial such as the "J" of "J. K. Rowling".
+INITIAL_RE = re.compile(r"[^\W\d_]")
+
+_ABBREV = sectioned_list("abbreviations.txt")
+NEVER_END = _ABBREV["never_end"]
+BEFORE_NUMBER = _ABBREV["before_number"]
+MAY_END = _ABBREV["may_end"]
+STARTERS = word_list("sentence_starters.txt")
+
+
+def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Line spans of ``text[start:end]`` without their terminators (blank lines included)."""
+    end = len(text) if end is None else end
+    spans = []
+    pos = start
+    for match in LINE_BREAK_RE.finditer(text, start, end):
+        spans.append(Span(pos, match.start()))
+        pos = match.end()
+    spans.append(Span(pos, end))
+    return spans
+
+
+def strip_span(text: str, start: int, end: int) -> Span:
+    """The span with white space at both edges left out (empty spans stay at ``start``)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def split_paragraphs(text: str, lines: list[Span] | None = None) -> list[Span]:
+    """Paragraph spans: runs of non-blank lines, stripped of edge white space."""
+    lines = split_lines(text) if lines is None else lines
+    spans = []
+    para_start: int | None = None
+    para_end = 0
+    for line in lines:
+        stripped = strip_span(text, *line)
+        if stripped.start == stripped.end:
+            if para_start is not None:
+                spans.append(Span(para_start, para_end))
+                para_start = None
+            continue
+        if para_start is None:
+            para_start = stripped.start
+        para_end = stripped.end
+    if para_start is not None:
+        spans.append(Span(para_start, para_end))
+    return spans
+
+
+def split_sentences(text: str, lines: list[Span] | None = None) -> list[Span]:
+    """Sentence spans of the whole text, line by line."""
+    lines = split_lines(text) if lines is None else lines
+    spans: list[Span] = []
+    for line in lines:
+        spans.extend(sentences_in(text, *line))
+    return spans
+
+
+def sentences_in(text: str, start: int, end: int) -> list[Span]:
+    """Sentence spans inside ``text[start:end]`` (one line), stripped of white space."""
+    spans = []
+    first = strip_span(text, start, end)
+    if first.start == first.end:
+        return spans
+    sent_start = first.start
+    for match in BOUNDARY_RE.finditer(text, first.start, first.end):
+        next_pos = match.end()
+        if next_pos >= first.end:
+            break
+        if _is_boundary(text, match, sent_start, first.end):
+            spans.append(Span(sent_start, match.end(2)))
+            sent_start = next_pos
+    spans.append(Span(sent_start, first.end))
+    return spans
+
+
+def _is_boundary(text: str, match: re.Match[str], sent_start: int, line_end: int) -> bool:
+    nxt = text[match.end() : min(line_end, match.end() + 40)]
+    if not _opens_sentence(nxt):
+        return False
+    term = match.group(1)
+    if term != ".":
+        return True
+    word_match = WORD_BEFORE_RE.search(text, max(sent_start, match.start() - 30), match.start())
+    if word_match is None:
+        return True
+    word = word_match.group()
+    if word in NEVER_END:
+        return False
+    if word in BEFORE_NUMBER:
+        return not nxt[0].isdigit()
+    if INITIAL_RE.fullmatch(word) and word.isupper():
+        return False
+    if word in MAY_END or DOTTED_RE.fullmatch(word):
+        next_word = NEXT_WORD_RE.match(nxt)
+        return next_word is not None and next_word.group(1) in STARTERS
+    return True
+
+
+def _opens_sentence(nxt: str) -> bool:
+    """True when the text after a terminator can open a sentence."""
+    for char in nxt:
+        if char in "\"'“‘«([":
+            continue
+        if char.isdigit():
+            return True
+        if char.isalpha():
+            return not char.islower()
+        return False
+    return False
