@@ -181,7 +181,9 @@ class Pipeline:
             findings.append(finding.evolve(action=action, policy=policy))
 
         chosen, superseded = resolve_overlaps(findings)
-        removed = sum(findings[i].end - findings[i].start for i in chosen if _is_removal(findings[i]))
+        removed = sum(
+            findings[i].end - findings[i].start for i in chosen if _is_removal(findings[i])
+        )
         policy_fired: list[str] = []
         review = False
         if doc.text and removed / len(doc.text) > settings.max_removed_share:
@@ -195,15 +197,12 @@ class Pipeline:
         if any(f.policy == "low_confidence" for f in findings):
             policy_fired.insert(0, "low_confidence")
 
-        statuses = {}
-        for i, f in enumerate(findings):
-            if i in chosen:
-                statuses[i] = "applied"
-            elif i in superseded:
-                statuses[i] = "superseded"
-            else:
-                statuses[i] = "flagged"
-        findings = [f.evolve(status=statuses[i]) for i, f in enumerate(findings)]
+        findings = [
+            f.evolve(
+                status="applied" if i in chosen else "superseded" if i in superseded else "flagged"
+            )
+            for i, f in enumerate(findings)
+        ]
         edits = _make_edits(doc.text, findings, sorted(chosen, key=lambda i: findings[i].start))
         cleaned = apply_edits(doc.text, edits)
         language = {"code": settings.lang, "probability": None, "source": "declared"}

@@ -107,7 +107,7 @@ def split_sentences(text: str, lines: list[Span] | None = None) -> list[Span]:
 
 def sentences_in(text: str, start: int, end: int) -> list[Span]:
     """Sentence spans inside ``text[start:end]`` (one line), stripped of white space."""
-    spans = []
+    spans: list[Span] = []
     first = strip_span(text, start, end)
     if first.start == first.end:
         return spans

@@ -71,7 +71,12 @@ def find_missing_spaces(doc: Document, ctx: Context) -> Iterator[Finding]:
         lo, hi = max(0, comma - MAX_TOKEN - 1), min(len(text), comma + MAX_TOKEN + 2)
         left = TOKEN_LEFT_RE.search(text, lo, comma)
         right = TOKEN_RIGHT_RE.match(text, comma + 1, hi)
-        if left is None or right is None or (left.start() == lo > 0) or right.end() == hi < len(text):
+        if (
+            left is None
+            or right is None
+            or (left.start() == lo > 0)
+            or right.end() == hi < len(text)
+        ):
             continue  # a token this long is no prose
         token_start, token_end = left.start(), right.end()
         token = text[token_start:token_end]
