@@ -47,7 +47,7 @@ class UsageProblem(click.ClickException):
 class OneLineErrors(click.Command):
     """A command whose errors are one line on stderr, with clean exit codes."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Any = None,
         prog_name: str | None = None,

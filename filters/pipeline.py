@@ -69,6 +69,11 @@ class Edit:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edit:
+        """An edit from its report form (``edits`` of a document in the JSON report)."""
+        return cls(data["start"], data["end"], data["text"], data["replacement"], data["finding"])
+
 
 @dataclass
 class Result:
@@ -117,8 +122,16 @@ class Result:
         }
 
 
-def restore(cleaned: str, edits: Sequence[Edit]) -> str:
-    """Rebuild the original text from the cleaned text and the edit log."""
+def restore(cleaned: str | Result, edits: Sequence[Edit] | None = None) -> str:
+    """Rebuild the original text from the cleaned text and the edit log.
+
+    ``restore(result)`` uses the result's own cleaned text and edits (never its
+    stored original); ``restore(cleaned, edits)`` works from a report.
+    """
+    if isinstance(cleaned, Result):
+        cleaned, edits = cleaned.cleaned, cleaned.edits
+    if edits is None:
+        raise TypeError("restore(cleaned, edits) needs the edits")
     parts = []
     pos = 0  # position in the cleaned text
     shift = 0  # cleaned offset minus original offset, before the current edit

@@ -107,4 +107,4 @@ def dumps_report(report: dict[str, Any]) -> str:
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of the report, as shipped in the package."""
     text = resources.files("filters").joinpath("schema").joinpath("report-1.json")
-    return json.loads(text.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(text.read_text(encoding="utf-8"))
