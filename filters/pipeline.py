@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .document import Document
-from .findings import CATEGORIES, Finding
+from .findings import ACTIONS, CATEGORIES, Finding
 from .registry import Context, DetectorSpec, select
 from .settings import Settings
 
@@ -129,7 +129,9 @@ def restore(cleaned: str | Result, edits: Sequence[Edit] | None = None) -> str:
     stored original); ``restore(cleaned, edits)`` works from a report.
     """
     if isinstance(cleaned, Result):
-        cleaned, edits = cleaned.cleaned, cleaned.edits
+        text, edits = cleaned.cleaned, cleaned.edits
+    else:
+        text = cleaned
     if edits is None:
         raise TypeError("restore(cleaned, edits) needs the edits")
     parts = []
@@ -137,11 +139,11 @@ def restore(cleaned: str | Result, edits: Sequence[Edit] | None = None) -> str:
     shift = 0  # cleaned offset minus original offset, before the current edit
     for edit in sorted(edits, key=lambda e: e.start):
         clean_start = edit.start + shift
-        parts.append(cleaned[pos:clean_start])
+        parts.append(text[pos:clean_start])
         parts.append(edit.text)
         pos = clean_start + len(edit.replacement)
         shift += len(edit.replacement) - len(edit.text)
-    parts.append(cleaned[pos:])
+    parts.append(text[pos:])
     return "".join(parts)
 
 
@@ -186,6 +188,8 @@ class Pipeline:
         findings: list[Finding] = []
         for finding in sorted(found, key=Finding.sort_key):
             action = settings.action_for(finding.category, finding.action)
+            if action == "replace" and finding.replacement is None:
+                action = finding.action  # an override cannot invent a fix; the proposal stands
             if action == "off":
                 continue
             policy = None
@@ -371,6 +375,8 @@ def _checked(detector: DetectorSpec, doc: Document, ctx: Context) -> list[Findin
         raise DetectorError(f"detector {detector.name} failed: {exc!r}") from exc
     text = doc.text
     for f in findings:
+        if not isinstance(f, Finding):
+            raise DetectorError(f"detector {detector.name} returned {f!r}, not a Finding")
         if not (0 <= f.start <= f.end <= len(text)) or text[f.start : f.end] != f.text:
             raise DetectorError(
                 f"detector {detector.name} returned a finding whose span ({f.start}, {f.end}) "
@@ -381,6 +387,14 @@ def _checked(detector: DetectorSpec, doc: Document, ctx: Context) -> list[Findin
                 f"detector {detector.name} returned category {f.category!r}, "
                 f"not one of its own {detector.categories}"
             )
+        no_fix = f.action == "replace" and not isinstance(f.replacement, str)
+        if f.action not in ACTIONS or no_fix:
+            raise DetectorError(
+                f"detector {detector.name} returned action {f.action!r} with replacement "
+                f"{f.replacement!r}; valid: {', '.join(ACTIONS)}, and replace needs a replacement"
+            )
+        if not 0.0 <= f.score <= 1.0:
+            raise DetectorError(f"detector {detector.name} returned score {f.score!r} outside 0..1")
     return findings
 
 
