@@ -79,6 +79,8 @@ def find_missing_spaces(doc: Document, ctx: Context) -> Iterator[Finding]:
         ):
             continue  # a token this long is no prose
         token_start, token_end = left.start(), right.end()
+        if token_end - token_start > MAX_TOKEN:
+            continue  # the same for every comma of a token, so a second run changes nothing
         token = text[token_start:token_end]
         if CODE_LIKE_RE.search(token):
             continue

@@ -1,0 +1,127 @@
+"""Shared fixtures and the hypothesis profiles of the clean-news test suite.
+
+Profiles: ``dev`` (the default, 200 examples per property) and ``ci`` (1,000
+examples, derandomized so a CI run is reproducible, no deadline so a slow
+machine never fails a property). ``HYPOTHESIS_PROFILE`` picks one; when it is
+unset and ``CI`` is set (as CI services do), ``ci`` is used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from filters.document import Document
+from filters.findings import Finding, make_finding
+from filters.registry import Context, DetectorSpec, register, unregister
+
+settings.register_profile("dev", max_examples=200)
+settings.register_profile("ci", max_examples=1000, derandomize=True, deadline=None, print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository checkout the tests run from."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(repo_root: Path) -> Path:
+    """``seeds/``: the five sample articles."""
+    path = repo_root / "seeds"
+    assert path.is_dir(), f"seeds folder missing: {path}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def read_seed(seeds_dir: Path) -> Callable[[str], str]:
+    """Read a seed by file name or stem, exactly as the pipeline sees it (no newline mangling)."""
+
+    def read(name: str) -> str:
+        matches = sorted(seeds_dir.glob(f"{name}*.txt"))
+        assert len(matches) == 1, f"seed {name!r} matches {matches}"
+        return matches[0].read_bytes().decode("utf-8")
+
+    return read
+
+
+FindingFactory = Callable[..., Finding]
+
+
+@pytest.fixture
+def finding() -> FindingFactory:
+    """Build a finding over ``text[start:end]`` with test defaults for every other field."""
+
+    def build(
+        text: str,
+        start: int,
+        end: int,
+        *,
+        category: str = "boilerplate",
+        action: str | None = None,
+        score: float = 0.9,
+        detector: str = "fake_v1",
+        code: str | None = None,
+        replacement: str | None = None,
+    ) -> Finding:
+        return make_finding(
+            text,
+            start,
+            end,
+            detector=detector,
+            category=category,
+            code=code or f"{category}.test",
+            score=score,
+            reason="test finding",
+            action=action,
+            replacement=replacement,
+        )
+
+    return build
+
+
+SpecFactory = Callable[..., DetectorSpec]
+
+
+@pytest.fixture
+def detector_spec() -> SpecFactory:
+    """Build a :class:`DetectorSpec` around a plain function, without registering it."""
+
+    def build(
+        name: str,
+        func: Callable[[Document, Context], list[Finding]],
+        categories: tuple[str, ...] = ("boilerplate",),
+    ) -> DetectorSpec:
+        family = name.rsplit("_v", 1)[0]
+        return DetectorSpec(name, family, categories, func, "test detector")
+
+    return build
+
+
+@pytest.fixture
+def registered() -> Iterator[Callable[..., Callable[..., object]]]:
+    """``register`` for throw-away detectors; every name is unregistered afterwards."""
+    names: list[str] = []
+
+    def reg(name: str, *, categories: tuple[str, ...] | list[str]) -> Callable[..., object]:
+        decorator = register(name, categories=categories)
+
+        def wrap(func: Callable[..., object]) -> Callable[..., object]:
+            result = decorator(func)  # type: ignore[arg-type]
+            names.append(name)
+            return result
+
+        return wrap
+
+    yield reg
+    for name in names:
+        unregister(name)

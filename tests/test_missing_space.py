@@ -1,0 +1,241 @@
+"""The missing_space detector: case file (positives, negatives, known failures) and the seeds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from filters import Pipeline, Settings
+from filters.detectors.missing_space import NAME, find_missing_spaces
+from filters.document import Document
+from filters.findings import Finding
+from filters.registry import Context
+
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "cases" / "missing_space.json").read_text(encoding="utf-8")
+)
+
+
+def case_id(case: dict[str, str]) -> str:
+    return case["note"]
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(Settings(only=("missing_space",)))
+
+
+def detect(text: str) -> list[Finding]:
+    return list(find_missing_spaces(Document(text), Context(Settings())))
+
+
+@pytest.mark.parametrize("case", CASES["positives"], ids=case_id)
+def test_missing_space_positive(case: dict[str, str], pipeline: Pipeline) -> None:
+    result = pipeline.run(case["input"])
+    assert result.cleaned == case["expected"]
+    assert result.findings
+    for f in result.findings:
+        assert f.detector == NAME
+        assert f.category == "missing_space"
+        assert f.action == "replace"
+        assert f.status == "applied"
+        assert f.code.startswith("missing_space.")
+        assert f.replacement is not None
+        # The repair only inserts spaces after commas.
+        assert f.replacement.replace(", ", ",") == f.text
+        assert f.replacement.count(" ") > f.text.count(" ")
+
+
+@pytest.mark.parametrize("case", CASES["negatives"], ids=case_id)
+def test_missing_space_negative(case: dict[str, str], pipeline: Pipeline) -> None:
+    assert detect(case["input"]) == []
+    assert pipeline.run(case["input"]).cleaned == case["input"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
+    ids=case_id,
+)
+def test_missing_space_known_failure(case: dict[str, str], pipeline: Pipeline) -> None:
+    assert pipeline.run(case["input"]).cleaned == case["expected"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One finding per white-space token, spanning the words on both sides of its commas.
+        (
+            "Guevo,Kursk Oblast,Russia",
+            [("Guevo,Kursk", "Guevo, Kursk"), ("Oblast,Russia", "Oblast, Russia")],
+        ),
+        ("now ab,cd,ef.", [("ab,cd,ef", "ab, cd, ef")]),
+        ("said,adding.", [("said,adding", "said, adding")]),
+    ],
+)
+def test_missing_space_finding_spans(text: str, expected: list[tuple[str, str]]) -> None:
+    findings = detect(text)
+    assert [(f.text, f.replacement) for f in findings] == expected
+    for f in findings:
+        assert text[f.start : f.end] == f.text
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "score"),
+    [
+        ("destroyed,civilians", "missing_space.comma_between_words", 0.97),
+        ("Guevo,Kursk", "missing_space.comma_between_words", 0.93),
+        ("August 11,2024", "missing_space.comma_before_year", 0.95),
+        ("2023,the", "missing_space.comma_after_number", 0.85),
+        ("ab,cd,ef,gh,ij", "missing_space.comma_between_words", 0.7),  # a CSV-like chain
+    ],
+)
+def test_missing_space_codes_and_scores(text: str, code: str, score: float) -> None:
+    (finding,) = detect(text)
+    assert (finding.code, finding.score) == (code, score)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 190 + "ab,cd,ef",  # a token of 198 characters: repaired in one run
+        "x" * 197 + "ab,cd,ef",  # a token of 205 characters: left alone in every run
+    ],
+)
+def test_missing_space_long_token_idempotent(text: str, pipeline: Pipeline) -> None:
+    once = pipeline.run(text).cleaned
+    assert pipeline.run(once).cleaned == once
+
+
+# --- the seeds ---------------------------------------------------------------------------------
+
+SEED_001 = "001_7873f5e771425f2f"
+
+# The fifteen glued commas of seed 001, copied from ../shared/seeds/gold.json ("must_find").
+SEED_001_GLUED = [
+    ("destroyed,civilians", "destroyed, civilians"),
+    ("said,adding", "said, adding"),
+    ("level,followed", "level, followed"),
+    ("Kursk,where", "Kursk, where"),
+    ("fighting,which", "fighting, which"),
+    ("more,regional", "more, regional"),
+    ("Russia,using", "Russia, using"),
+    ("appearances,the", "appearances, the"),
+    ("enemy,with", "enemy, with"),
+    ("masters,is", "masters, is"),
+    ("Ukrainians,the", "Ukrainians, the"),
+    ("civilians,at", "civilians, at"),
+    ("infrastructure,or", "infrastructure, or"),
+    ("rhetorically,before", "rhetorically, before"),
+    ("contrast,the", "contrast, the"),
+]
+
+# The caption of seed 001 (gold.json: a caption, removed whole by a caption detector). Its
+# glued commas may also be repaired; no other missing_space finding is allowed.
+SEED_001_CAPTION = (
+    "A Ukrainian soldier raises a Ukrainian flag in Guevo,Kursk Oblast,Russia released "
+    "August 11,2024 in this still image obtained from a social media video"
+)
+
+# Strings that must survive unchanged (gold.json "must_keep", per seed).
+SEED_MUST_KEEP = {
+    "000_7183ab27b20fb729": [
+        "1,000 square kilometers",
+        "around 5,000 relocated",
+        "approximately 11,000 people",
+        "U.S. President Joe Biden",
+        "more than 900 days of conflict.",
+    ],
+    SEED_001: [
+        "Some 121,000 people",
+        "Close to 200,000 Russians",
+        "Close to 200,000 Russian citizens",
+        "'It is now clear why the Kyiv regime refused our proposals",
+    ],
+    "002_d1d18d4b5a408889": [
+        "more than 1,000 square kilometers",
+        "1,360 square kilometers",
+        "“Every 4-5 hours,” the US president said.",
+    ],
+    "003_72a3d6b2ed4d73be": [
+        "Around 3,000 residents",
+        "U.S. State Department",
+        "up to 10 kilometres",
+    ],
+    "004_2aa36577309240e0": [
+        "around 14,000 people",
+        "around 76,000 people",
+        '"There are hostile activities at the border of the Krasnojaruschski district,"',
+    ],
+}
+
+
+@pytest.mark.parametrize(("glued", "repaired"), SEED_001_GLUED)
+def test_missing_space_seed_001_repairs(
+    glued: str, repaired: str, pipeline: Pipeline, read_seed: Callable[[str], str]
+) -> None:
+    text = read_seed(SEED_001)
+    assert text.count(glued) == 1
+    at = text.index(glued)
+    result = pipeline.run(text)
+    covering = [f for f in result.findings if f.start <= at and at + len(glued) <= f.end]
+    assert len(covering) == 1, covering
+    (finding,) = covering
+    assert finding.category == "missing_space"
+    assert finding.status == "applied"
+    assert finding.replacement is not None
+    assert repaired in finding.replacement
+    assert repaired in result.cleaned
+    assert glued not in result.cleaned
+
+
+@pytest.mark.parametrize("seed", [SEED_001])
+def test_missing_space_seed_001_nothing_else(
+    seed: str, pipeline: Pipeline, read_seed: Callable[[str], str]
+) -> None:
+    text = read_seed(seed)
+    result = pipeline.run(text)
+    caption_start = text.index(SEED_001_CAPTION)
+    caption_end = caption_start + len(SEED_001_CAPTION)
+    glued_at = {text.index(glued) for glued, _ in SEED_001_GLUED}
+    for f in result.findings:
+        in_gold = any(f.start <= at < f.end for at in glued_at)
+        in_caption = caption_start <= f.start and f.end <= caption_end
+        assert in_gold or in_caption, f
+    assert "August 11, 2024" in result.cleaned
+    assert "August 11,2024" not in result.cleaned
+    # Nothing but spaces was inserted.
+    assert result.cleaned.replace(", ", ",") == text.replace(", ", ",")
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        "000_7183ab27b20fb729",
+        "002_d1d18d4b5a408889",
+        "003_72a3d6b2ed4d73be",
+        "004_2aa36577309240e0",
+    ],
+)
+def test_missing_space_clean_seeds_untouched(
+    seed: str, pipeline: Pipeline, read_seed: Callable[[str], str]
+) -> None:
+    text = read_seed(seed)
+    result = pipeline.run(text)
+    assert result.findings == []
+    assert result.cleaned == text
+
+
+@pytest.mark.parametrize(("seed", "must_keep"), sorted(SEED_MUST_KEEP.items()))
+def test_missing_space_seed_must_keep(
+    seed: str, must_keep: list[str], read_seed: Callable[[str], str]
+) -> None:
+    text = read_seed(seed)
+    cleaned = Pipeline().run(text).cleaned  # every default detector, not only missing_space
+    for keep in must_keep:
+        assert keep in text
+        assert keep in cleaned
