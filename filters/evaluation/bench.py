@@ -1,0 +1,683 @@
+"""Throughput of the default clean-news pipeline beside datatrove's filters: ``make bench``.
+
+A measurement, not a test. On the Scrapinghub development data (every
+extractor output, and separately the clean gold bodies) it prints:
+
+* documents/s and MB/s (10^6 UTF-8 bytes) per core, single process: the
+  median of ``--reps`` timed passes after a warm-up, with the min-max spread,
+  for ``filters.Pipeline().run(text)`` and for the reference stack, datatrove's
+  GopherQualityFilter, GopherRepetitionFilter, C4QualityFilter and
+  FineWebQualityFilter with their default arguments, each ``filter(doc)``
+  called in that order on a ``datatrove.data.Document`` and a dropped document
+  passed to no later filter, as a datatrove pipeline does. The passes of the
+  two stacks alternate, so load on the machine hits both alike. CPU-time
+  figures sit beside the wall-clock ones: when they differ, the machine was busy;
+* the ratio clean-news / datatrove;
+* the time per stage of our pipeline: segmentation, each detector, decide/apply;
+* peak memory: the process's maxrss, and tracemalloc's peak while our pipeline
+  cleans the corpus;
+* ``--jobs 1`` vs ``--jobs 2`` once the package has a parallel mode.
+
+datatrove (English words and sentences through a blank spaCy pipeline, which
+needs no model download) lives in the bench environment only; without it the
+reference part is skipped with a message. The data is found at
+``../shared/corpora`` beside the repository or at ``$CLEAN_NEWS_DATA``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import inspect
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from filters import Pipeline, Settings
+from filters.document import Document
+from filters.evaluation import data
+from filters.findings import Finding
+from filters.registry import Context, select
+
+SCHEMA = "clean-news/bench/1"
+ENV_VAR = data.ENV_VAR
+REPO_ROOT = data.repo_root()
+EXTRACTOR_OUTPUTS = data.EXTRACTOR_OUTPUTS
+GOLD_BODIES = data.GROUND_TRUTH
+#: The reference stack, in the order it runs (the order issue 3 names them).
+DATATROVE_FILTERS = (
+    "GopherQualityFilter",
+    "GopherRepetitionFilter",
+    "C4QualityFilter",
+    "FineWebQualityFilter",
+)
+#: The Document properties that make up segmentation in the per-stage table.
+SEGMENTS = ("lines", "content_lines", "paragraphs", "sentences")
+#: Documents cleaned by each stack before the timed passes (imports, caches).
+WARMUP_DOCS = 200
+#: A text every datatrove filter can run on, to check the stack works at all.
+PROBE_TEXT = "The council met on Monday. It voted to keep the library open.\n" * 8
+RESEARCH_DATATROVE_DOCS_S = 53
+GOAL_DOCS_S = 1000
+
+
+class DataMissing(Exception):
+    """The corpus folder or one of its files is absent or unreadable."""
+
+
+# --------------------------------------------------------------------- corpora
+
+
+@dataclass
+class Corpus:
+    """Non-empty texts to clean; ``skipped_empty`` counts the empty ones left out."""
+
+    name: str
+    texts: list[str]
+    skipped_empty: int = 0
+    source: str = ""
+
+    @property
+    def bytes(self) -> int:
+        return sum(len(t.encode("utf-8")) for t in self.texts)
+
+
+def corpus_from_texts(
+    name: str, texts: Sequence[str | None], limit: int | None = None, source: str = ""
+) -> Corpus:
+    """Keep the non-empty texts (the first ``limit`` of them); count the empty ones."""
+    kept = [t for t in texts if t and t.strip()]
+    skipped = len(texts) - len(kept)
+    if limit is not None:
+        kept = kept[:limit]
+    return Corpus(name, kept, skipped, source)
+
+
+def find_data() -> Path:
+    """The corpora folder (:func:`data.data_root`), checked for the files the bench reads."""
+    root = data.data_root()
+    hint = f"${ENV_VAR}" if os.environ.get(ENV_VAR) else f"the default; set {ENV_VAR} to choose"
+    if not root.is_dir():
+        raise DataMissing(f"no corpora folder at {root} ({hint})")
+    missing = [rel for rel in (EXTRACTOR_OUTPUTS, GOLD_BODIES) if not (root / rel).is_file()]
+    if missing:
+        raise DataMissing(f"missing {' and '.join(missing)} in {root} ({hint})")
+    return root
+
+
+def load_corpora(root: Path, limit: int | None = None) -> list[Corpus]:
+    """Every extractor output, and the gold bodies, as two corpora."""
+    try:
+        outputs = [r["text"] for r in data.iter_extractor_outputs(root)]
+        bodies = [r["body"] for r in data.read_jsonl(root / GOLD_BODIES)]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataMissing(f"cannot read the corpora in {root}: {exc}") from None
+    except (KeyError, TypeError) as exc:
+        raise DataMissing(f"unexpected record in {root / 'scrapinghub'}: no field {exc}") from None
+    return [
+        corpus_from_texts("extractor-outputs", outputs, limit, EXTRACTOR_OUTPUTS),
+        corpus_from_texts("gold-bodies", bodies, limit, GOLD_BODIES),
+    ]
+
+
+# ------------------------------------------------------------------ the stacks
+
+
+@dataclass
+class ReferenceStack:
+    """datatrove's four filters, each ``filter(doc)`` called in turn on one Document."""
+
+    make_doc: Callable[..., Any]
+    filters: list[tuple[str, Any]]
+    version: str | None
+
+    def run(self, texts: Sequence[str]) -> Counter[str]:
+        """Outcomes: ``kept``, or ``<filter>: <reason>`` for the filter that dropped it."""
+        outcomes: Counter[str] = Counter()
+        for i, text in enumerate(texts):
+            doc = self.make_doc(text=text, id=str(i))
+            for name, step in self.filters:
+                keep, reason = _verdict(step.filter(doc))
+                if not keep:
+                    outcomes[f"{name}: {reason}"] += 1
+                    break
+            else:
+                outcomes["kept"] += 1
+        return outcomes
+
+    def profile(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """Seconds spent in each filter and the documents that reached it."""
+        seconds = dict.fromkeys((name for name, _ in self.filters), 0.0)
+        reached: Counter[str] = Counter()
+        clock = time.perf_counter
+        for i, text in enumerate(texts):
+            doc = self.make_doc(text=text, id=str(i))
+            for name, step in self.filters:
+                reached[name] += 1
+                start = clock()
+                keep, _ = _verdict(step.filter(doc))
+                seconds[name] += clock() - start
+                if not keep:
+                    break
+        return [
+            {"filter": name, "docs": reached[name], "seconds": secs}
+            for name, secs in seconds.items()
+        ]
+
+
+def _verdict(result: bool | tuple[bool, str]) -> tuple[bool, str]:
+    if isinstance(result, tuple):
+        return bool(result[0]), str(result[1])
+    return bool(result), "dropped"
+
+
+def load_reference() -> tuple[ReferenceStack | None, str | None]:
+    """The datatrove stack, or None and why it cannot run here."""
+    try:
+        from datatrove.data import Document as DatatroveDocument
+        from datatrove.pipeline import filters
+    except ImportError as exc:
+        return None, f"datatrove is not importable ({exc}); `make bench` installs it"
+    stack = ReferenceStack(
+        DatatroveDocument,
+        [(name, getattr(filters, name)()) for name in DATATROVE_FILTERS],
+        _version("datatrove"),
+    )
+    try:
+        stack.run([PROBE_TEXT])
+    except ImportError as exc:  # its English tokenizer is spaCy's, an optional dependency
+        return None, f"datatrove's filters cannot run ({exc})"
+    return stack, None
+
+
+@dataclass
+class Timing:
+    """Wall-clock and CPU seconds of each timed pass over ``docs`` documents."""
+
+    docs: int
+    bytes: int
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def rate(self, seconds: float, amount: int) -> float:
+        return amount / seconds if seconds > 0 else float("inf")
+
+    def to_dict(self) -> dict[str, Any]:
+        def spread(amount: int, times: list[float], scale: float = 1.0) -> dict[str, float]:
+            rates = sorted(self.rate(t, amount) / scale for t in times)
+            return {"median": statistics.median(rates), "min": rates[0], "max": rates[-1]}
+
+        return {
+            "docs": self.docs,
+            "bytes": self.bytes,
+            "reps": len(self.wall),
+            "wall_seconds": self.wall,
+            "cpu_seconds": self.cpu,
+            "docs_per_s": spread(self.docs, self.wall),
+            "mb_per_s": spread(self.bytes, self.wall, 1e6),
+            "cpu_docs_per_s": spread(self.docs, self.cpu),
+        }
+
+
+def measure(
+    runners: Mapping[str, Callable[[Sequence[str]], object]],
+    corpus: Corpus,
+    reps: int,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[dict[str, Timing], dict[str, object]]:
+    """Warm each runner up, then time ``reps`` passes, alternating runners within a rep.
+
+    Returns the timings and what each runner's last pass returned.
+    """
+    texts = corpus.texts
+    for run in runners.values():
+        run(texts[:WARMUP_DOCS])
+    timings = {name: Timing(len(texts), corpus.bytes) for name in runners}
+    last: dict[str, object] = {}
+    for rep in range(reps):
+        for name, run in runners.items():
+            progress(f"{corpus.name}: {name}, pass {rep + 1} of {reps}")
+            gc.collect()
+            wall, cpu = time.perf_counter(), time.process_time()
+            last[name] = run(texts)
+            timings[name].wall.append(time.perf_counter() - wall)
+            timings[name].cpu.append(time.process_time() - cpu)
+    return timings, last
+
+
+def clean_all(pipeline: Pipeline) -> Callable[[Sequence[str]], int]:
+    """A runner: the pipeline's ``run`` on each text, results dropped."""
+
+    def run(texts: Sequence[str]) -> int:
+        for text in texts:
+            pipeline.run(text)
+        return len(texts)
+
+    return run
+
+
+def profile_stages(texts: Sequence[str], settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Mean µs per document and share of each stage of our pipeline.
+
+    Segmentation builds a fresh Document and computes its segments; each
+    detector then runs on it (``spec(doc, ctx)``), then ``Pipeline.decide``.
+    """
+    pipeline = Pipeline(settings)
+    specs = select(pipeline.settings.only, pipeline.settings.skip)
+    seconds = {"segmentation": 0.0, **{s.name: 0.0 for s in specs}, "decide/apply": 0.0}
+    clock = time.perf_counter
+    for text in texts:
+        ctx = Context(pipeline.settings)
+        start = clock()
+        doc = Document(text)
+        for name in SEGMENTS:
+            getattr(doc, name)
+        seconds["segmentation"] += clock() - start
+        found: list[Finding] = []
+        for spec in specs:
+            start = clock()
+            found.extend(spec(doc, ctx))
+            seconds[spec.name] += clock() - start
+        start = clock()
+        pipeline.decide(doc, found)
+        seconds["decide/apply"] += clock() - start
+    total = sum(seconds.values())
+    n = max(len(texts), 1)
+    return [
+        {
+            "stage": name,
+            "us_per_doc": secs / n * 1e6,
+            "share": secs / total if total else 0.0,
+        }
+        for name, secs in seconds.items()
+    ]
+
+
+def traced_peak(texts: Sequence[str], settings: Settings | None = None) -> int:
+    """tracemalloc's peak, in bytes, while a new pipeline cleans ``texts`` (results dropped)."""
+    gc.collect()
+    already = tracemalloc.is_tracing()  # e.g. python -X tracemalloc: leave it running
+    if already:
+        tracemalloc.reset_peak()
+    else:
+        tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0] if already else 0
+        clean_all(Pipeline(settings))(texts)
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        if not already:
+            tracemalloc.stop()
+
+
+def max_rss() -> int:
+    """The process's peak resident set size so far, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def parallel_entry(pipeline: Pipeline) -> Callable[..., Iterable[object]] | None:
+    """The package's parallel entry point (``clean_many`` or ``run_many`` with ``jobs``), if any."""
+    for name in ("clean_many", "run_many"):
+        method = getattr(pipeline, name, None)
+        if callable(method) and "jobs" in inspect.signature(method).parameters:
+            return method
+    return None
+
+
+def _with_jobs(
+    method: Callable[..., Iterable[object]], jobs: int
+) -> Callable[[Sequence[str]], int]:
+    def run(texts: Sequence[str]) -> int:
+        return len(list(method(texts, jobs=jobs)))
+
+    return run
+
+
+def measure_jobs(
+    corpus: Corpus, reps: int, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, Any] | None:
+    """``jobs=1`` against ``jobs=2`` through the package's own parallel mode, when it has one."""
+    entry = parallel_entry(Pipeline())
+    if entry is None:
+        return None
+    runners = {f"jobs={n}": _with_jobs(entry, n) for n in (1, 2)}
+    timings, _ = measure(runners, corpus, reps, progress)
+    return {name: t.to_dict() for name, t in timings.items()}
+
+
+# ------------------------------------------------------------------- the run
+
+
+def run_bench(
+    corpora: Sequence[Corpus],
+    reps: int = 5,
+    progress: Callable[[str], None] = lambda _: None,
+    with_reference: bool = True,
+) -> dict[str, Any]:
+    """Every figure of the bench, as the JSON-ready dictionary written to bench.json."""
+    report: dict[str, Any] = {"schema": SCHEMA, "reps": reps, "warmup_docs": WARMUP_DOCS}
+    report["corpora"] = [
+        {"name": c.name, "source": c.source, "docs": len(c.texts), "skipped_empty": c.skipped_empty,
+         "bytes": c.bytes}
+        for c in corpora
+    ]  # fmt: skip
+    rss = {"after_loading": max_rss()}
+    progress("profiling the stages of our pipeline")
+    report["stages"] = {c.name: profile_stages(c.texts) for c in corpora}
+    progress("tracing our pipeline's memory")
+    report["memory"] = {"tracemalloc_peak": {c.name: traced_peak(c.texts) for c in corpora}}
+    rss["after_clean_news"] = max_rss()
+
+    stack, why = load_reference() if with_reference else (None, "not asked for")
+    report["datatrove"] = {
+        "available": stack is not None,
+        "reason": why,
+        "version": stack.version if stack else None,
+        "filters": list(DATATROVE_FILTERS),
+        "outcomes": {},
+        "per_filter": {},
+    }
+    if stack is not None:
+        for corpus in corpora:
+            progress(f"{corpus.name}: datatrove, per-filter profile")
+            report["datatrove"]["per_filter"][corpus.name] = stack.profile(corpus.texts)
+
+    pipeline = Pipeline()
+    report["throughput"] = []
+    report["ratio"] = {}
+    for corpus in corpora:
+        runners: dict[str, Callable[[Sequence[str]], object]] = {"clean-news": clean_all(pipeline)}
+        if stack is not None:
+            runners["datatrove"] = stack.run
+        timings, last = measure(runners, corpus, reps, progress)
+        for name, timing in timings.items():
+            report["throughput"].append({"corpus": corpus.name, "stack": name, **timing.to_dict()})
+        if stack is not None:
+            outcomes = last["datatrove"]
+            assert isinstance(outcomes, Counter)
+            report["datatrove"]["outcomes"][corpus.name] = dict(outcomes.most_common())
+            ours = timings["clean-news"].to_dict()["docs_per_s"]["median"]
+            theirs = timings["datatrove"].to_dict()["docs_per_s"]["median"]
+            report["ratio"][corpus.name] = ours / theirs
+    report["jobs"] = measure_jobs(corpora[0], reps, progress) if corpora else None
+    rss["end"] = max_rss()
+    report["memory"]["maxrss"] = rss
+    return report
+
+
+def machine_info() -> dict[str, Any]:
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "platform": platform.platform(),
+        "clean_news": _version("clean-news"),
+        "datatrove": _version("datatrove"),
+        "spacy": _version("spacy"),
+        "git_commit": _git_commit(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "loadavg_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+# ------------------------------------------------------------------ printing
+
+
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], left: Collection[int] = (0,)
+) -> str:
+    """Columns aligned: those indexed in ``left`` (labels) to the left, figures to the right."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(row: Sequence[str]) -> str:
+        parts = [
+            c.ljust(w) if i in left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+def _spread(figure: Mapping[str, float], digits: int = 0) -> str:
+    fmt = f"{{:,.{digits}f}}"
+    return (
+        f"{fmt.format(figure['median'])} ({fmt.format(figure['min'])}-{fmt.format(figure['max'])})"
+    )
+
+
+def _load(loadavg: Sequence[float] | None) -> str:
+    return "/".join(f"{x:.2f}" for x in loadavg) if loadavg else "n/a"
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def _by_filter(outcomes: Mapping[str, int], top: int = 3) -> list[tuple[str, int, str]]:
+    """``kept``, then per filter: documents dropped and its most frequent reasons."""
+    rows = [("kept", outcomes.get("kept", 0), "")]
+    for name in DATATROVE_FILTERS:
+        reasons = [
+            (k.split(": ", 1)[1], n) for k, n in outcomes.items() if k.startswith(name + ":")
+        ]
+        reasons.sort(key=lambda r: (-r[1], r[0]))
+        shown = ", ".join(f"{reason} {n:,}" for reason, n in reasons[:top])
+        if len(reasons) > top:
+            shown += f", {len(reasons) - top} more"
+        rows.append((f"dropped by {name}", sum(n for _, n in reasons), shown))
+    return rows
+
+
+def render_report(report: Mapping[str, Any], machine: Mapping[str, Any]) -> str:
+    out: list[str] = []
+    out.append(
+        f"clean-news bench  {machine['date']}  clean-news {machine['clean_news']}"
+        f"  datatrove {machine['datatrove'] or '-'}  git {machine['git_commit'] or '-'}"
+    )
+    out.append(
+        f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['python']}; "
+        f"load average (1, 5, 15 min) {_load(machine.get('loadavg_start'))} at the start, "
+        f"{_load(machine.get('loadavg_end'))} at the end"
+    )
+    out.append(
+        f"{report['reps']} timed passes per stack after a warm-up on the first "
+        f"{report['warmup_docs']} documents, passes of the two stacks alternating; "
+        "single process; MB = 10^6 UTF-8 bytes"
+    )
+    if report["reps"] < 5:
+        out.append("(fewer than 5 passes: a development run, not figures to quote)")
+    out.append("")
+    out.append("corpora")
+    out.append(
+        render_table(
+            ["corpus", "source", "docs", "empty skipped", "size"],
+            [
+                [c["name"], c["source"], f"{c['docs']:,}", c["skipped_empty"], _mb(c["bytes"])]
+                for c in report["corpora"]
+            ],
+            left=(0, 1),
+        )
+    )
+    out.append("")
+    out.append("throughput per core: median (min-max) over the passes; cpu = per CPU-second")
+    rows = []
+    for t in report["throughput"]:
+        rows.append(
+            [
+                t["corpus"],
+                t["stack"],
+                f"{t['docs']:,}",
+                _spread(t["docs_per_s"]),
+                _spread(t["mb_per_s"], 2),
+                f"{t['cpu_docs_per_s']['median']:,.0f}",
+                f"{statistics.median(t['wall_seconds']) / max(t['docs'], 1) * 1e3:,.3f}",
+            ]
+        )
+    headers = ["corpus", "stack", "docs", "docs/s", "MB/s", "cpu docs/s", "ms/doc"]
+    out.append(render_table(headers, rows, left=(0, 1)))
+    dt = report["datatrove"]
+    out.append("")
+    if dt["available"]:
+        for name, ratio in report["ratio"].items():
+            out.append(f"ratio clean-news / datatrove, {name}: {ratio:,.1f}x (median docs/s)")
+        out.append(
+            f"(goal: at least {GOAL_DOCS_S:,} docs/s per core; a research run measured "
+            f"datatrove's stack at about {RESEARCH_DATATROVE_DOCS_S} docs/s per core)"
+        )
+        out.append("")
+        out.append(
+            "datatrove: " + " -> ".join(dt["filters"]) + ", default arguments; "
+            "documents kept, or the filter and reason that dropped them"
+        )
+        rows = [
+            [name, step, f"{n:,}", reasons]
+            for name, outcomes in dt["outcomes"].items()
+            for step, n, reasons in _by_filter(outcomes)
+        ]
+        out.append(render_table(["corpus", "outcome", "docs", "reasons"], rows, left=(0, 1, 3)))
+        out.append("")
+        out.append("datatrove per filter (one profiled pass)")
+        rows = []
+        for corpus, filters in dt["per_filter"].items():
+            for f in filters:
+                us = f["seconds"] / f["docs"] * 1e6 if f["docs"] else 0.0
+                rows.append([corpus, f["filter"], f"{f['docs']:,}", f"{us:,.0f}"])
+        out.append(render_table(["corpus", "filter", "docs in", "µs/doc in"], rows, left=(0, 1)))
+    else:
+        out.append(f"datatrove: skipped: {dt['reason']}")
+    out.append("")
+    out.append("our pipeline per stage (one profiled pass): mean µs per document, share of total")
+    names = list(report["stages"])
+    stages = [s["stage"] for s in next(iter(report["stages"].values()), [])]
+    rows = []
+    for i, stage in enumerate(stages):
+        row = [stage]
+        for name in names:
+            s = report["stages"][name][i]
+            row += [f"{s['us_per_doc']:,.1f}", f"{s['share']:.1%}"]
+        rows.append(row)
+    totals = ["total"]
+    for name in names:
+        totals += [f"{sum(s['us_per_doc'] for s in report['stages'][name]):,.1f}", "100.0%"]
+    rows.append(totals)
+    headers = ["stage"] + [h for name in names for h in (f"µs/doc {name}", "share")]
+    out.append(render_table(headers, rows))
+    out.append("")
+    mem = report["memory"]
+    rss = mem["maxrss"]
+    out.append(
+        f"memory: maxrss {_mb(rss['after_loading'])} after loading the corpora, "
+        f"{_mb(rss['after_clean_news'])} after our pipeline, {_mb(rss['end'])} at the end"
+    )
+    peaks = ", ".join(f"{k} {_mb(v)}" for k, v in mem["tracemalloc_peak"].items())
+    out.append(f"        tracemalloc peak while our pipeline cleans the corpus: {peaks}")
+    out.append("")
+    if report["jobs"] is None:
+        out.append("jobs: n/a (no parallel mode yet)")
+    else:
+        rows = [
+            [k, _spread(v["docs_per_s"]), _spread(v["mb_per_s"], 2)]
+            for k, v in report["jobs"].items()
+        ]
+        out.append(render_table(["jobs", "docs/s", "MB/s"], rows))
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ command
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m filters.evaluation.bench",
+        description="Throughput of the clean-news pipeline beside datatrove's filters.",
+    )
+    parser.add_argument("--reps", type=_positive, default=5, help="timed passes (default 5)")
+    parser.add_argument("--limit", type=_positive, default=None, help="documents per corpus")
+    parser.add_argument("--out", type=Path, default=None, help="folder for bench.json")
+    return parser.parse_args(argv)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        corpora = load_corpora(find_data(), args.limit)
+    except DataMissing as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+
+    def progress(message: str) -> None:
+        print(f"bench: {message}", file=sys.stderr, flush=True)
+
+    machine = machine_info()
+    report = run_bench(corpora, args.reps, progress)
+    machine["loadavg_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    print(render_report(report, machine))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = args.out / "bench.json"
+        document = {**report, "machine": machine, "command": sys.argv}
+        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        print(f"\nfigures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
