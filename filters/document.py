@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cached_property
 
-from .segment import Span, split_lines, split_paragraphs, split_sentences, strip_span
+from .segment import Span, split_content_lines, split_lines, split_paragraphs, split_sentences
 
 
 class Document:
@@ -36,8 +36,7 @@ class Document:
     @cached_property
     def content_lines(self) -> list[Span]:
         """Non-blank lines, stripped of edge white space."""
-        spans = (strip_span(self.text, *line) for line in self.lines)
-        return [span for span in spans if span.start < span.end]
+        return split_content_lines(self.text)
 
     @cached_property
     def paragraphs(self) -> list[Span]:
@@ -47,7 +46,7 @@ class Document:
     @cached_property
     def sentences(self) -> list[Span]:
         """Sentences, which never cross a line break."""
-        return split_sentences(self.text, self.lines)
+        return split_sentences(self.text, self.content_lines)
 
     @cached_property
     def _line_starts(self) -> list[int]:

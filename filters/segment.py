@@ -36,8 +36,12 @@ class Span(NamedTuple):
 
 # A line terminator: CRLF, a lone CR or LF.
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+# A non-blank line without its edge white space (white space never includes a break).
+CONTENT_LINE_RE = re.compile(r"\S(?:[^\r\n]*\S)?")
 # A candidate sentence end: terminator, closing quotes/brackets, then white space.
-BOUNDARY_RE = re.compile(r"(\.{3}|…|[.!?]+)([\"'”’»)\]]*)[ \t\f\v\u00a0\u2000-\u200a\u3000]+")
+# One character class first, so the regex engine skips ahead fast; an ellipsis
+# ("...", "…") is a terminator other than ".", like "?" and "!".
+BOUNDARY_RE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)[ \t\f\v\u00a0\u2000-\u200a\u3000]+")
 # The word right before a period: letters, digits and inner periods ("U.S", "a.m").
 WORD_BEFORE_RE = re.compile(r"[\w.]*\w$")
 # The first word of the next sentence, after opening quotes or brackets.
@@ -96,30 +100,45 @@ def split_paragraphs(text: str, lines: list[Span] | None = None) -> list[Span]:
     return spans
 
 
-def split_sentences(text: str, lines: list[Span] | None = None) -> list[Span]:
-    """Sentence spans of the whole text, line by line."""
-    lines = split_lines(text) if lines is None else lines
-    spans: list[Span] = []
-    for line in lines:
-        spans.extend(sentences_in(text, *line))
-    return spans
+def split_content_lines(text: str) -> list[Span]:
+    """Non-blank lines, stripped of edge white space, in one pass over the text."""
+    return [Span(*m.span()) for m in CONTENT_LINE_RE.finditer(text)]
+
+
+def split_sentences(text: str, content_lines: list[Span] | None = None) -> list[Span]:
+    """Sentence spans of the whole text, line by line.
+
+    ``content_lines`` are the stripped non-blank lines (as from
+    :func:`split_content_lines`); candidates are found in one pass over the
+    whole text, since none crosses a line break.
+    """
+    lines = split_content_lines(text) if content_lines is None else content_lines
+    return _split(text, lines, list(BOUNDARY_RE.finditer(text)))
 
 
 def sentences_in(text: str, start: int, end: int) -> list[Span]:
     """Sentence spans inside ``text[start:end]`` (one line), stripped of white space."""
+    line = strip_span(text, start, end)
+    if line.start == line.end:
+        return []
+    return _split(text, [line], list(BOUNDARY_RE.finditer(text, line.start, line.end)))
+
+
+def _split(text: str, lines: list[Span], candidates: list[re.Match[str]]) -> list[Span]:
     spans: list[Span] = []
-    first = strip_span(text, start, end)
-    if first.start == first.end:
-        return spans
-    sent_start = first.start
-    for match in BOUNDARY_RE.finditer(text, first.start, first.end):
-        next_pos = match.end()
-        if next_pos >= first.end:
-            break
-        if _is_boundary(text, match, sent_start, first.end):
-            spans.append(Span(sent_start, match.end(2)))
-            sent_start = next_pos
-    spans.append(Span(sent_start, first.end))
+    n = len(candidates)
+    ci = 0
+    for line_start, line_end in lines:
+        while ci < n and candidates[ci].start() < line_start:
+            ci += 1
+        sent_start = line_start
+        while ci < n and candidates[ci].end() < line_end:
+            match = candidates[ci]
+            ci += 1
+            if _is_boundary(text, match, sent_start, line_end):
+                spans.append(Span(sent_start, match.end(2)))
+                sent_start = match.end()
+        spans.append(Span(sent_start, line_end))
     return spans
 
 

@@ -34,7 +34,8 @@ from ..registry import Context, register
 NAME = "missing_space_v1"
 
 # A comma between two letters or digits with no space after it: the candidates.
-GLUED_COMMA_RE = re.compile(r"(?<=[^\W_]),(?=[^\W_])")
+# The literal comma comes first so the regex engine can jump from comma to comma.
+GLUED_COMMA_RE = re.compile(r",(?<=[^\W_],)(?=[^\W_])")
 # The white-space token around a position: its left part, searched backwards.
 TOKEN_LEFT_RE = re.compile(r"\S*\Z")
 # ... and its right part.
