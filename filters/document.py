@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import cached_property
+from typing import Any
 
 from .segment import Span, split_content_lines, split_lines, split_paragraphs, split_sentences
 
@@ -47,6 +48,17 @@ class Document:
     def sentences(self) -> list[Span]:
         """Sentences, which never cross a line break."""
         return split_sentences(self.text, self.content_lines)
+
+    @cached_property
+    def language(self) -> dict[str, Any] | None:
+        """The document's language: ``{"code", "probability", "source"}`` or None.
+
+        Computed once per document by :func:`filters.language.identify`;
+        detectors read it from here.
+        """
+        from .language import identify
+
+        return identify(self)
 
     @cached_property
     def _line_starts(self) -> list[int]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -170,17 +170,50 @@ class Pipeline:
         context: Context | None = None,
     ) -> Result:
         """Clean one document."""
-        doc = text if isinstance(text, Document) else Document(text, id=id, source=source)
+        doc = text if isinstance(text, Document) else self.document(text, id=id, source=source)
         ctx = context or Context(self.settings)
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(_checked(detector, doc, ctx))
         return self.decide(doc, found)
 
-    def run_many(self, texts: Iterable[str | Document]) -> Iterable[Result]:
+    @property
+    def needs_batch(self) -> bool:
+        """True when a selected detector has a batch hook (``prepare``)."""
+        return any(d.prepare is not None for d in self.detectors)
+
+    def prepare(self, docs: Sequence[Document]) -> Context:
+        """A context holding every batch hook's state for these documents."""
         ctx = Context(self.settings)
+        for detector in self.detectors:
+            if detector.prepare is not None:
+                ctx.batch[detector.name] = detector.prepare(docs)
+        return ctx
+
+    def document(self, text: str, id: str = "", source: str | None = None) -> Document:
+        """A :class:`Document` carrying the run's declared language."""
+        return Document(text, id=id, source=source, lang=self.settings.lang)
+
+    def run_many(self, texts: Iterable[str | Document], window: int = 1000) -> Iterator[Result]:
+        """Clean many documents in order; batch hooks see windows of ``window`` documents.
+
+        Plain strings get their position in ``texts`` as id.
+        """
+        if window < 1:
+            raise ValueError(f"window must be at least 1, not {window}")
+        batch: list[Document] = []
         for i, text in enumerate(texts):
-            yield self.run(text, id=str(i), context=ctx)
+            batch.append(text if isinstance(text, Document) else self.document(text, id=str(i)))
+            if len(batch) == window:
+                yield from self._run_window(batch)
+                batch = []
+        if batch:
+            yield from self._run_window(batch)
+
+    def _run_window(self, docs: list[Document]) -> Iterator[Result]:
+        ctx = self.prepare(docs) if self.needs_batch else Context(self.settings)
+        for doc in docs:
+            yield self.run(doc, context=ctx)
 
     def decide(self, doc: Document, found: Iterable[Finding]) -> Result:
         """Steps 2-6 for a document's raw findings (public for tests and replays)."""
@@ -222,7 +255,6 @@ class Pipeline:
         ]
         edits = _make_edits(doc.text, findings, sorted(chosen, key=lambda i: findings[i].start))
         cleaned = apply_edits(doc.text, edits)
-        language = {"code": settings.lang, "probability": None, "source": "declared"}
         return Result(
             id=doc.id,
             source=doc.source,
@@ -231,7 +263,7 @@ class Pipeline:
             findings=findings,
             edits=edits,
             stats=_stats(doc, cleaned, findings, edits),
-            language=language if settings.lang else None,
+            language=doc.language,
             review=review,
             policy=policy_fired,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,12 @@ class Context:
 
 
 DetectorFunc = Callable[["Document", Context], Iterable["Finding"]]
+#: Optional batch hook: sees the documents of one window of a run before any is
+#: cleaned and returns the state its detector reads from ``ctx.batch[name]``
+#: (lines shared by many documents, corpus statistics). It must be a pure
+#: function of the documents, so results do not depend on how a run is split
+#: into processes, only on the window.
+PrepareFunc = Callable[[Sequence["Document"]], Any]
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class DetectorSpec:
     categories: tuple[str, ...]
     func: DetectorFunc
     summary: str
+    prepare: PrepareFunc | None = None
 
     def __call__(self, doc: Document, ctx: Context) -> Iterable[Finding]:
         return self.func(doc, ctx)
@@ -57,8 +64,13 @@ class RegistryError(ValueError):
     """A detector name that is malformed, registered twice, or unknown."""
 
 
-def register(name: str, *, categories: Iterable[str]) -> Callable[[DetectorFunc], DetectorFunc]:
-    """Register a detector function under a versioned name such as ``caption_v1``."""
+def register(
+    name: str, *, categories: Iterable[str], prepare: PrepareFunc | None = None
+) -> Callable[[DetectorFunc], DetectorFunc]:
+    """Register a detector function under a versioned name such as ``caption_v1``.
+
+    ``prepare``, when given, is the detector's batch hook (see :data:`PrepareFunc`).
+    """
     match = NAME_RE.fullmatch(name)
     if match is None:
         raise RegistryError(f"detector name {name!r} must look like 'family_v1'")
@@ -75,7 +87,7 @@ def register(name: str, *, categories: Iterable[str]) -> Callable[[DetectorFunc]
             if spec.name == name or spec.family == family:
                 raise RegistryError(f"detector {name!r} is already registered as {spec.name!r}")
         summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
-        _REGISTRY[name] = DetectorSpec(name, family, cats, func, summary)
+        _REGISTRY[name] = DetectorSpec(name, family, cats, func, summary, prepare)
         return func
 
     return decorate

@@ -80,7 +80,8 @@ def mixed_report() -> dict[str, Any]:
         finding("Body one,two", category="markup", replacement="Body one, two"),
         finding("one,two", category="missing_space", replacement="one, two"),
     ]
-    result = Pipeline(settings, detectors=[]).decide(Document(text, id="mixed"), findings)
+    pipeline = Pipeline(settings, detectors=[])
+    result = pipeline.decide(pipeline.document(text, id="mixed"), findings)
     ok = Pipeline(Settings(max_removed_share=1.0), detectors=[]).decide(
         Document(text, id="removed"), findings[:1]
     )
