@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 PY      = $(BIN)/python
 OUT    ?= out
 
-.PHONY: help install dev demo test lint format golden eval bench clean
+.PHONY: help install dev demo test lint format golden eval bench models clean
 
 help:
 	@echo "make demo    install, clean seeds/ into $(OUT)/ (texts, report.json, report.html)"
@@ -15,6 +15,7 @@ help:
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make eval    measure every detector on ../shared/corpora (or \$$CLEAN_NEWS_DATA) and seeds/"
 	@echo "make bench   throughput of the pipeline beside datatrove's filters, same corpus, same run"
+	@echo "make models  retrain the shipped models from ../shared/corpora (deterministic seed)"
 	@echo "make golden  regenerate tests/golden/ from seeds/ (review the diff before committing)"
 
 $(PY):
@@ -60,6 +61,10 @@ $(VENV)/.installed-eval: $(VENV)/.installed-dev
 
 eval: $(VENV)/.installed-eval
 	$(PY) -m filters.evaluation --out $(OUT)/eval
+
+# Retrain every shipped model (models/<name>/train.py) from the dev corpora.
+models: $(VENV)/.installed-dev
+	$(PY) -m models
 
 # datatrove, the reference stack, lives in its own environment only.
 BENCH_VENV ?= .venv-bench
