@@ -42,7 +42,7 @@ class Document:
     @cached_property
     def paragraphs(self) -> list[Span]:
         """Runs of non-blank lines separated by blank lines."""
-        return split_paragraphs(self.text, self.lines)
+        return split_paragraphs(self.text)
 
     @cached_property
     def sentences(self) -> list[Span]:

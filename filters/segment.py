@@ -38,6 +38,10 @@ class Span(NamedTuple):
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 # A non-blank line without its edge white space (white space never includes a break).
 CONTENT_LINE_RE = re.compile(r"\S(?:[^\r\n]*\S)?")
+# A paragraph: a content line, then more content lines each after a single line break.
+PARAGRAPH_RE = re.compile(
+    r"\S(?:[^\r\n]*\S)?(?:[^\S\r\n]*(?:\r\n|\r|\n)[^\S\r\n]*\S(?:[^\r\n]*\S)?)*"
+)
 # A candidate sentence end: terminator, closing quotes/brackets, then white space.
 # One character class first, so the regex engine skips ahead fast; an ellipsis
 # ("...", "…") is a terminator other than ".", like "?" and "!".
@@ -79,25 +83,9 @@ def strip_span(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-def split_paragraphs(text: str, lines: list[Span] | None = None) -> list[Span]:
+def split_paragraphs(text: str) -> list[Span]:
     """Paragraph spans: runs of non-blank lines, stripped of edge white space."""
-    lines = split_lines(text) if lines is None else lines
-    spans = []
-    para_start: int | None = None
-    para_end = 0
-    for line in lines:
-        stripped = strip_span(text, *line)
-        if stripped.start == stripped.end:
-            if para_start is not None:
-                spans.append(Span(para_start, para_end))
-                para_start = None
-            continue
-        if para_start is None:
-            para_start = stripped.start
-        para_end = stripped.end
-    if para_start is not None:
-        spans.append(Span(para_start, para_end))
-    return spans
+    return [Span(*m.span()) for m in PARAGRAPH_RE.finditer(text)]
 
 
 def split_content_lines(text: str) -> list[Span]:
