@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .document import Document
@@ -171,11 +171,11 @@ class Pipeline:
     ) -> Result:
         """Clean one document."""
         doc = text if isinstance(text, Document) else self.document(text, id=id, source=source)
-        ctx = context or Context(self.settings)
+        ctx = replace(context or Context(self.settings), counters=Counter())
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(_checked(detector, doc, ctx))
-        return self.decide(doc, found)
+        return self.decide(doc, found, ctx.counters)
 
     @property
     def needs_batch(self) -> bool:
@@ -215,8 +215,14 @@ class Pipeline:
         for doc in docs:
             yield self.run(doc, context=ctx)
 
-    def decide(self, doc: Document, found: Iterable[Finding]) -> Result:
-        """Steps 2-6 for a document's raw findings (public for tests and replays)."""
+    def decide(
+        self, doc: Document, found: Iterable[Finding], counters: Mapping[str, int] | None = None
+    ) -> Result:
+        """Steps 2-6 for a document's raw findings (public for tests and replays).
+
+        ``counters`` are the detectors' counts for this document (``Context.counters``),
+        reported as ``stats["counters"]`` when there are any.
+        """
         settings = self.settings
         findings: list[Finding] = []
         for finding in sorted(found, key=Finding.sort_key):
@@ -262,7 +268,7 @@ class Pipeline:
             cleaned=cleaned,
             findings=findings,
             edits=edits,
-            stats=_stats(doc, cleaned, findings, edits),
+            stats=_stats(doc, cleaned, findings, edits, counters),
             language=doc.language,
             review=review,
             policy=policy_fired,
@@ -431,14 +437,18 @@ def _checked(detector: DetectorSpec, doc: Document, ctx: Context) -> list[Findin
 
 
 def _stats(
-    doc: Document, cleaned: str, findings: Sequence[Finding], edits: Sequence[Edit]
+    doc: Document,
+    cleaned: str,
+    findings: Sequence[Finding],
+    edits: Sequence[Edit],
+    counters: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     by_category: dict[str, Counter[str]] = {}
     for f in findings:
         by_category.setdefault(f.category, Counter())[f.status or "flagged"] += 1
     removed = sum(len(e.text) for e in edits if not e.replacement)
     chars = len(doc.text)
-    return {
+    stats: dict[str, Any] = {
         "chars": chars,
         "chars_cleaned": len(cleaned),
         "chars_removed": removed,
@@ -451,3 +461,6 @@ def _stats(
         "superseded": sum(1 for f in findings if f.status == "superseded"),
         "by_category": {cat: dict(sorted(c.items())) for cat, c in sorted(by_category.items())},
     }
+    if counters:
+        stats["counters"] = dict(sorted(counters.items()))
+    return stats

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,10 +30,17 @@ NAME_RE = re.compile(r"(?P<family>[a-z][a-z0-9_]*?)_v(?P<version>[0-9]+)")
 @dataclass
 class Context:
     """What a detector may read besides the document: the run's settings and
-    batch-level state shared by the documents of one run (empty by default)."""
+    batch-level state shared by the documents of one run (empty by default).
+
+    ``counters`` is the one thing a detector may write: named counts about its
+    work on the current document (``foreign_language.abstained_short``), which
+    the pipeline reports as ``stats["counters"]``. :meth:`Pipeline.run` gives
+    every document a fresh Counter, so a shared context never mixes documents.
+    """
 
     settings: Settings
     batch: dict[str, Any] = field(default_factory=dict)
+    counters: Counter[str] = field(default_factory=Counter)
 
 
 DetectorFunc = Callable[["Document", Context], Iterable["Finding"]]

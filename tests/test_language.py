@@ -1,0 +1,201 @@
+"""Document language (filters/language.py): the cheap passes, seeded langdetect, declared vs
+detected, determinism across runs and processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from filters import Pipeline, Settings
+from filters import language as lang
+from filters.document import Document
+
+ENGLISH = (
+    "The council met on Monday and voted to keep the library open for another year. "
+    "Officials said that the decision was taken after a long debate about the budget, "
+    "and that the mayor would sign it this week. Residents who had protested outside "
+    "the building welcomed the vote, but some of them said they were still worried."
+)
+GERMAN = (
+    "Der Stadtrat hat am Montag beschlossen, die Bibliothek für ein weiteres Jahr offen "
+    "zu halten. Die Entscheidung sei nach einer langen Debatte über den Haushalt gefallen, "
+    "und der Bürgermeister werde sie noch in dieser Woche unterschreiben, sagte ein Sprecher."
+)
+FRENCH = (
+    "Le conseil municipal a décidé lundi de garder la bibliothèque ouverte pour une année "
+    "de plus. La décision a été prise après un long débat sur le budget, et le maire doit "
+    "la signer cette semaine, selon un porte-parole de la ville."
+)
+RUSSIAN = (
+    "Городской совет в понедельник решил оставить библиотеку открытой еще на один год. "
+    "Решение было принято после долгих споров о бюджете, сообщил представитель мэрии."
+)
+GREEK = "Το δημοτικό συμβούλιο αποφάσισε τη Δευτέρα να κρατήσει τη βιβλιοθήκη ανοιχτή."
+JAPANESE = (
+    "市議会は月曜日、図書館をもう一年開館し続けることを決めた。"
+    "市の広報担当者によると、予算について長い議論があった。"
+)
+
+
+def identify(text: str, declared: str | None = None) -> dict[str, Any] | None:
+    return lang.identify(Document(text, lang=declared))
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "method"),
+    [
+        (ENGLISH, "en", "stopwords"),
+        (GERMAN, "de", "stopwords"),
+        (FRENCH, "fr", "langdetect"),  # its articles are shared with it, es, pt: no profile
+        (RUSSIAN, "ru", "langdetect"),
+        (GREEK, "el", "script"),
+        (JAPANESE, "ja", "script"),
+    ],
+    ids=["en", "de", "fr", "ru", "el", "ja"],
+)
+def test_language_detected(text: str, code: str, method: str) -> None:
+    found = identify(text)
+    assert found is not None
+    assert (found["code"], found["source"], found["method"]) == (code, "detected", method)
+    assert 0.5 <= found["probability"] <= 1.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12345 67890 --- !!!", "Some text.", "🙂🙂🙂"])
+def test_language_no_features_is_none(text: str) -> None:
+    assert identify(text) is None
+
+
+@pytest.mark.parametrize("text", ["12345 67890", "!!! ??? ...", "", "🙂 🙂"])
+def test_language_detect_langs_without_features_is_empty(text: str) -> None:
+    """langdetect raises LangDetectException on text without letters; the wrapper does not."""
+    assert lang.detect_langs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        # Too short to judge: the declared language stands, in the legacy shape.
+        ("Some text.", "en", {"code": "en", "probability": None, "source": "declared"}),
+        # Agreement: declared, with the verdict's probability.
+        (ENGLISH, "en", {"code": "en", "source": "declared", "method": "stopwords"}),
+        (ENGLISH, "en-GB", {"code": "en-GB", "source": "declared", "method": "stopwords"}),
+        # Mismatch: reported as detected, with the declared language kept.
+        (
+            GERMAN,
+            "en",
+            {"code": "de", "source": "detected", "method": "langdetect", "declared": "en"},
+        ),
+        (
+            FRENCH,
+            "de",
+            {"code": "fr", "source": "detected", "method": "langdetect", "declared": "de"},
+        ),
+    ],
+)
+def test_language_declared_vs_detected(text: str, declared: str, expected: dict[str, Any]) -> None:
+    found = identify(text, declared)
+    assert found is not None
+    assert {k: found[k] for k in expected} == expected
+    assert lang.is_mismatch(found) == ("declared" in expected)
+
+
+def test_language_mismatch_is_reported_not_cleaned_as_declared() -> None:
+    result = Pipeline(Settings(lang="en", only=("foreign_language",))).run(GERMAN + "\n\n" + GERMAN)
+    assert result.language is not None
+    assert result.language["code"] == "de" and result.language["declared"] == "en"
+    assert result.stats["counters"]["language.declared_mismatch"] == 1
+    # Judged as a German document: its German sentences are not foreign.
+    assert result.findings == []
+
+
+def test_language_probabilities_are_rounded() -> None:
+    found = identify(RUSSIAN)
+    assert found is not None
+    assert found["probability"] == round(found["probability"], lang.PROB_DIGITS)
+
+
+@pytest.mark.parametrize(
+    ("char", "script"),
+    [("a", "latin"), ("é", "latin"), ("Ж", "cyrillic"), ("λ", "greek"), ("中", "han"),
+     ("か", "kana"), ("한", "hangul"), ("ع", "arabic"), ("א", "hebrew"), ("ก", "thai")],
+)  # fmt: skip
+def test_language_script_of(char: str, script: str) -> None:
+    assert lang.script_of(char) == script
+
+
+def test_language_distinctive_stopwords_belong_to_one_language() -> None:
+    table = lang.distinctive()
+    lists = lang.stopwords()
+    assert table["the"] == "en" and table["und"] == "de" and table["ont"] == "fr"
+    for word, code in table.items():
+        assert [c for c, words in lists.items() if word in words] == [code]
+    assert "s" not in table  # single ASCII letters are initials as often as words
+
+
+# --- determinism -------------------------------------------------------------------------------
+
+SAMPLES = [
+    "Kurz gesagt: begegnen, begleiten und befähigen.",
+    "Mixed text with some Deutsch und English words together here.",
+    "Stopa bezrobocia w Polsce wyniosła 3,1 proc.",
+    "对此，地球上的每家酿酒商都想进一步地了解。",
+    RUSSIAN,
+]
+
+
+def test_language_detect_langs_is_seeded_within_a_process() -> None:
+    first = [lang.detect_langs(t) for t in SAMPLES]
+    for _ in range(3):
+        assert [lang.detect_langs(t) for t in reversed(SAMPLES)][::-1] == first
+
+
+def _in_subprocess(hash_seed: str) -> Any:
+    code = (
+        "import json, sys\n"
+        "from filters import language as lang\n"
+        "texts = json.loads(sys.stdin.read())\n"
+        "print(json.dumps([lang.detect_langs(t) for t in texts]))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(SAMPLES),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_language_detect_langs_same_in_other_processes() -> None:
+    here = json.loads(json.dumps([lang.detect_langs(t) for t in SAMPLES]))
+    assert _in_subprocess("1") == here
+    assert _in_subprocess("12345") == here
+
+
+def test_language_global_langdetect_factory_untouched() -> None:
+    from langdetect import DetectorFactory
+
+    lang.detect_langs(GERMAN)
+    assert DetectorFactory.seed is None  # our factory is private; the global one is not ours
+
+
+def test_language_document_caches_identify(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real: Callable[[Document], Any] = lang.identify
+
+    def counting(doc: Document) -> Any:
+        calls.append(doc.text)
+        return real(doc)
+
+    monkeypatch.setattr(lang, "identify", counting)
+    doc = Document(ENGLISH)
+    assert doc.language == doc.language
+    assert len(calls) == 1
