@@ -1,0 +1,271 @@
+"""foreign_language: a sentence written in another language than the document's.
+
+What it catches: a whole sentence in another language inside an article, such as a
+German sentence in an English report (``Die Bundesregierung hat am Montag neue
+Sanktionen beschlossen.``), a French paragraph in an English page, or a Chinese line
+in a German one. One ``flag`` finding per sentence, over the sentence.
+
+How, cheapest first, per sentence (the document's language comes from
+:attr:`Document.language`, so a German document declared English is judged as German;
+a sentence of the segmenter is cut once more after CJK full stops ``。！？``, which the
+English segmenter does not know):
+
+1. **Too short to judge**: fewer than :data:`MIN_WORDS` words (CJK: fewer than
+   :data:`MIN_CJK_CHARS` characters). Never flagged; counted as
+   ``foreign_language.abstained_short`` in ``stats["counters"]``.
+2. **Cheap signal**: the sentence becomes a *candidate* when its letters are mostly in
+   another script than the document's (code ``foreign_language.script``), or when it
+   holds at least :data:`MIN_FOREIGN_HITS` distinct function words of other languages
+   (``data/stopwords.txt``) that the document's language does not use, more often than
+   the document language's own function words (``foreign_language.function_words``).
+   When a candidate has text inside quotes or brackets and at least :data:`MIN_WORDS`
+   words outside them, only the outside is judged, so a quoted foreign phrase or a
+   foreign title in an English sentence makes no candidate.
+3. **langdetect** (seeded, :func:`filters.language.detect_langs`) runs on candidates
+   only (counted as ``foreign_language.langdetect``): a candidate is flagged when
+   langdetect names another language than the document's with probability of at least
+   :data:`MIN_PROBABILITY`.
+
+What it leaves alone: names and place names in a sentence of the document's language
+(``Krasnojaruschski``, ``Sudzha``: they carry no function words of another language),
+quoted foreign phrases and titles inside such a sentence, short lines (headings, name
+lists, captions of a few words), and documents whose language is unknown (counted as
+``foreign_language.no_document_language``). A document in another language than the
+declared one is counted as ``language.declared_mismatch``. Sentences in a Latin-script
+language without a stop-word list (Croatian, Catalan, Vietnamese ...) are not found in
+a Latin-script document: without function words of their own, langdetect alone flags
+too many English fragments (it gives p = 1.0 to "Regular gym vs home gym" as Welsh).
+
+False-positive risk: low; langdetect only confirms what function words or the script
+already say. The risk is highest for genuine foreign titles and names of
+organisations (``Piattaforme digitali per la gestione del territorio`` in an English
+reference list), which are flagged, correctly but perhaps unwantedly.
+
+Example: in an English article, ``Die Bundesregierung hat am Montag neue Sanktionen
+gegen Russland beschlossen.`` -> one ``flag`` finding over the sentence, code
+``foreign_language.function_words``, reason naming German, its probability and the
+function words seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from ..document import Document
+from ..findings import Finding, make_finding
+from ..language import (
+    CJK_SCRIPTS,
+    NON_LATIN_LETTER_RE,
+    detect_langs,
+    document_language,
+    dominant_script,
+    is_mismatch,
+    primary,
+    same_language,
+    script_counts,
+    stopwords,
+)
+from ..registry import Context, register
+from ..segment import Span, strip_span
+from .mojibake import SUSPECT_RE
+
+NAME = "foreign_language_v1"
+
+#: Sentences with fewer words than this are not judged (abstention).
+MIN_WORDS = 5
+#: ... and CJK sentences with fewer Han/kana/Hangul characters than this.
+MIN_CJK_CHARS = 8
+#: langdetect's probability needed to flag a candidate, by signal (it runs seven trials,
+#: so its probabilities come in sevenths: 0.857 is six trials of seven). A ``script``
+#: candidate needs none: the script already rules the document's language out; a
+#: ``letters`` candidate (names with diacritics are common in English) needs all seven.
+MIN_PROBABILITY_FOR = {"function_words": 0.7, "letters": 0.9}
+#: Function words of other languages (distinct words, and occurrences outnumbering the
+#: document language's own) that make a candidate.
+MIN_FOREIGN_HITS = 2
+#: A sentence whose words are at least 1 / OWN_SHARE function words of the document's
+#: language is no candidate (English prose runs at 30 to 50 %).
+OWN_SHARE = 5
+#: A script decides a sentence's script when this share of its letters is in it.
+SCRIPT_SHARE = 0.5
+#: Function words named in a reason.
+SHOWN_WORDS = 4
+
+# Quoted or bracketed text inside a sentence: left out of the signal (a quoted phrase,
+# a title in brackets). Straight and curly double quotes, guillemets, low-high quotes,
+# curly single quotes around three or more characters, and round brackets.
+# A word with a Latin letter that English does not use (diacritics, ß, ø, ł ...).
+LETTER_WITH_MARK_RE = re.compile(r"\w*[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]\w*")
+# CJK sentence ends (ideographic full stop, fullwidth ! and ?) with closing brackets.
+CJK_STOP_RE = re.compile(r"[。！？]+[」』）”]*")
+QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|‘[^’]{3,}’|\([^()]*\)")
+
+
+@register(NAME, categories=["foreign_language"])
+def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """Sentences in another language than the document's (checked by langdetect)."""
+    counters = ctx.counters
+    language = doc.language
+    if is_mismatch(language):
+        counters["language.declared_mismatch"] += 1
+    doc_lang = document_language(doc) or ctx.settings.lang
+    if doc_lang is None:
+        if doc.sentences:
+            counters["foreign_language.no_document_language"] += 1
+        return
+    own = stopwords().get(primary(doc_lang))
+    doc_script = _document_script(doc.text, doc_lang)
+    text = doc.text
+    cjk_stops = "。" in text or "！" in text or "？" in text
+    for start, end in _pieces(text, doc.sentences) if cjk_stops else doc.sentences:
+        sentence = text[start:end]
+        script, script_letters = _script(sentence)
+        words = sentence.lower().split()
+        size = script_letters if script in CJK_SCRIPTS else len(words)
+        if size < (MIN_CJK_CHARS if script in CJK_SCRIPTS else MIN_WORDS):
+            counters["foreign_language.abstained_short"] += 1
+            continue
+        kind = _candidate(sentence, words, script, doc_script, own, doc_lang)
+        judged = sentence
+        if kind is not None and kind != "script" and QUOTED_RE.search(sentence):
+            outside = QUOTED_RE.sub(" ", sentence)
+            if len(outside.split()) >= MIN_WORDS:  # judge what is outside the quotes
+                judged, words = outside, outside.lower().split()
+                kind = _candidate(judged, words, _script(judged)[0], doc_script, own, doc_lang)
+        if kind is None:
+            continue
+        counters["foreign_language.candidates"] += 1
+        counters["foreign_language.langdetect"] += 1
+        found = _by_language(detect_langs(judged))
+        if not found:
+            continue
+        code, prob = found[0]
+        if same_language(code, doc_lang) or prob < MIN_PROBABILITY_FOR.get(kind, 0.0):
+            continue
+        yield _finding(doc, start, end, kind, code, prob, doc_lang, words)
+
+
+def _by_language(found: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """langdetect's answer with the variants of one language added up (zh-cn + zh-tw)."""
+    merged: dict[str, tuple[str, float]] = {}
+    for code, prob in found:
+        key = primary(code)
+        first, total = merged.get(key, (code, 0.0))
+        merged[key] = (first, total + prob)
+    return sorted(merged.values(), key=lambda item: -item[1])
+
+
+def _pieces(text: str, sentences: list[Span]) -> Iterator[tuple[int, int]]:
+    """The sentences, each cut once more after CJK full stops."""
+    for start, end in sentences:
+        pos = start
+        for match in CJK_STOP_RE.finditer(text, start, end):
+            piece = strip_span(text, pos, match.end())
+            if piece.end > piece.start:
+                yield piece
+            pos = match.end()
+        piece = strip_span(text, pos, end) if pos != start else Span(start, end)
+        if piece.end > piece.start:
+            yield piece
+
+
+def _document_script(text: str, doc_lang: str) -> str:
+    """The script the document is written in (Latin for every stop-word language)."""
+    sample = text[:2000]
+    if sample.isascii() or not NON_LATIN_LETTER_RE.search(sample):
+        return "latin"
+    script, _share = dominant_script(script_counts(sample))
+    return script if script != "none" else "latin"
+
+
+def _script(text: str) -> tuple[str, int]:
+    """The sentence's dominant script and its number of letters in that script."""
+    if text.isascii() or not NON_LATIN_LETTER_RE.search(text):
+        return "latin", 0
+    counts = script_counts(text)
+    script, share = dominant_script(counts)
+    if share < SCRIPT_SHARE:
+        return "mixed", counts[script]
+    return script, counts[script]
+
+
+def _candidate(
+    judged: str,
+    words: list[str],
+    script: str,
+    doc_script: str,
+    own: frozenset[str] | None,
+    doc_lang: str,
+) -> str | None:
+    """Which cheap signal makes the sentence a candidate, or None.
+
+    ``words`` are the lower-cased white-space tokens of ``judged``. Function words of
+    other languages count only in lower case, so names (``Los Angeles``, ``Van Gogh``,
+    ``De Niro``) bring none.
+    """
+    if script not in ("mixed", doc_script):
+        return "script"
+    if own is None or script != "latin":
+        return None
+    own_hits = sum(map(own.__contains__, words))
+    if own_hits * OWN_SHARE >= len(words):
+        return None  # a normal share of the document language's function words
+    others = _foreign_words(primary(doc_lang))
+    if sum(map(others.__contains__, words)) > own_hits:
+        lower = [w for w in judged.split() if w.islower()]
+        if (
+            sum(map(others.__contains__, lower)) > own_hits
+            and len(others.intersection(lower)) >= MIN_FOREIGN_HITS
+        ):
+            return "function_words"
+    if (
+        primary(doc_lang) == "en"
+        and len(LETTER_WITH_MARK_RE.findall(judged)) >= MIN_FOREIGN_HITS
+        and not SUSPECT_RE.search(judged)
+    ):
+        return "letters"  # words with diacritics, unless they are mojibake ("â€™")
+    return None
+
+
+@cache
+def _foreign_words(lang: str) -> frozenset[str]:
+    """Function words of the other languages that ``lang`` does not use."""
+    lists = stopwords()
+    others = frozenset().union(*(words for code, words in lists.items() if code != lang))
+    return others - lists.get(lang, frozenset())
+
+
+def _finding(
+    doc: Document,
+    start: int,
+    end: int,
+    kind: str,
+    code: str,
+    prob: float,
+    doc_lang: str,
+    words: list[str],
+) -> Finding:
+    others = _foreign_words(primary(doc_lang))
+    shown = [w for w in dict.fromkeys(words) if w in others]
+    evidence = {
+        "script": "written in another script",
+        "letters": "words with letters English does not use",
+        "function_words": "function words "
+        + ", ".join(repr(w) for w in shown[:SHOWN_WORDS])
+        + (" ..." if len(shown) > SHOWN_WORDS else ""),
+    }[kind]
+    return make_finding(
+        doc.text,
+        start,
+        end,
+        detector=NAME,
+        category="foreign_language",
+        code=f"foreign_language.{kind}",
+        score=prob,
+        reason=(
+            f"sentence reads as {code!r} (langdetect p={prob:.3f}; {evidence}), "
+            f"the document as {doc_lang!r}"
+        ),
+    )

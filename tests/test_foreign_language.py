@@ -1,0 +1,132 @@
+"""The foreign_language detector: case file, abstentions, counters, the seeds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from filters import Pipeline, Settings
+from filters.detectors.foreign_language import NAME, find_foreign_sentences
+from filters.document import Document
+from filters.findings import Finding
+from filters.registry import Context
+
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "cases" / "foreign_language.json").read_text(encoding="utf-8")
+)
+HOST_BEFORE = (
+    "The council met on Monday and voted to keep the library open for another year. "
+    "Officials said that the decision was taken after a long debate about the budget."
+)
+HOST_AFTER = (
+    "Residents who had protested outside the building welcomed the vote, but some of them "
+    "said they were still worried about the cost.\n\n"
+    "The mayor is expected to sign the budget this week, and the library will stay open "
+    "until the end of the year, a spokesman for the city said."
+)
+
+
+def case_id(case: dict[str, str]) -> str:
+    return case["note"]
+
+
+def article(sentence: str) -> str:
+    return f"{HOST_BEFORE} {sentence} {HOST_AFTER}"
+
+
+def detect(text: str, lang: str | None = None) -> tuple[list[Finding], Context]:
+    ctx = Context(Settings(lang=lang))
+    return list(find_foreign_sentences(Document(text, lang=lang), ctx)), ctx
+
+
+@pytest.mark.parametrize("case", CASES["positives"], ids=case_id)
+def test_foreign_language_positive(case: dict[str, str]) -> None:
+    text = article(case["sentence"])
+    findings, _ctx = detect(text)
+    assert [(f.text, f.code) for f in findings] == [(case["sentence"], case["code"])]
+    (finding,) = findings
+    assert finding.detector == NAME and finding.category == "foreign_language"
+    assert finding.action == "flag" and finding.replacement is None
+    assert text[finding.start : finding.end] == finding.text
+    assert 0.5 <= finding.score <= 1.0
+    assert "langdetect p=" in finding.reason
+
+
+@pytest.mark.parametrize("case", CASES["negatives"], ids=case_id)
+def test_foreign_language_negative(case: dict[str, str]) -> None:
+    findings, _ctx = detect(article(case["sentence"]))
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
+    ids=case_id,
+)
+def test_foreign_language_known_failure(case: dict[str, str]) -> None:
+    findings, _ctx = detect(article(case["sentence"]))
+    assert [f.text for f in findings] == [case["sentence"]]
+
+
+def test_foreign_language_flag_by_default_and_counted() -> None:
+    sentence = CASES["positives"][0]["sentence"]
+    result = Pipeline(Settings(only=("foreign_language",))).run(
+        article(sentence) + "\n\nShort line."
+    )
+    assert result.cleaned == result.original
+    assert [(f.status, f.action) for f in result.findings] == [("flagged", "flag")]
+    counters = result.stats["counters"]
+    assert counters["foreign_language.langdetect"] == counters["foreign_language.candidates"] == 1
+    assert counters["foreign_language.abstained_short"] == 1  # "Short line."
+
+
+def test_foreign_language_short_sentences_abstain_never_flag() -> None:
+    text = HOST_BEFORE + " Guten Tag, wie geht's? Danke sehr. " + HOST_AFTER
+    findings, ctx = detect(text)
+    assert findings == []
+    assert ctx.counters["foreign_language.abstained_short"] == 2
+    assert "foreign_language.langdetect" not in ctx.counters
+
+
+def test_foreign_language_english_sentences_in_german_document() -> None:
+    german = (
+        "Der Stadtrat hat am Montag beschlossen, die Bibliothek für ein weiteres Jahr offen zu "
+        "halten. Die Entscheidung sei nach einer langen Debatte über den Haushalt gefallen, und "
+        "der Bürgermeister werde sie noch in dieser Woche unterschreiben. "
+        "The library will stay open until the end of the year, a spokesman for the city said. "
+        "Viele Bürger hatten vor dem Rathaus gegen die Schließung protestiert."
+    )
+    findings, _ctx = detect(german)
+    assert [f.text for f in findings] == [
+        "The library will stay open until the end of the year, a spokesman for the city said."
+    ]
+
+
+def test_foreign_language_unknown_document_language_is_counted() -> None:
+    findings, ctx = detect("12345 67890.")
+    assert findings == []
+    assert ctx.counters["foreign_language.no_document_language"] == 1
+
+
+def test_foreign_language_deterministic() -> None:
+    text = article(CASES["positives"][0]["sentence"])
+    assert detect(text)[0] == detect(text)[0]
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        "000_7183ab27b20fb729",
+        "001_7873f5e771425f2f",
+        "002_d1d18d4b5a408889",
+        "003_72a3d6b2ed4d73be",
+        "004_2aa36577309240e0",
+    ],
+)
+def test_foreign_language_nothing_in_seeds(seed: str, read_seed: Callable[[str], str]) -> None:
+    findings, _ctx = detect(read_seed(seed))
+    assert findings == []
