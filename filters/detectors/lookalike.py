@@ -1,0 +1,316 @@
+"""lookalike: characters that look right but are not: mixed-script words, invisible
+characters inside words, stray control characters (category ``encoding``).
+
+What it catches, each a ``replace`` finding with its own code:
+
+* ``encoding.mixed_script``: a word of Latin letters with Cyrillic or Greek look-alikes
+  in it (``Кyiv`` with a Cyrillic К -> ``Kyiv``; ``Ukrаine`` with a Cyrillic а), and the
+  reverse, a Cyrillic or Greek word with a Latin look-alike (``Mосква`` -> ``Москва``).
+  The letters of the smaller script are replaced by their twins in the larger one (a
+  tie goes to the script the document is written in), from ``data/homoglyphs.txt``;
+  the finding spans the word.
+* ``encoding.zero_width``: zero-width space, word joiner, zero-width (non-)joiner inside
+  a word of Latin, Cyrillic or Greek letters (``Kyi\\u200bv`` -> ``Kyiv``), removed; the
+  finding spans the word.
+* ``encoding.byte_order_mark``: U+FEFF anywhere (a byte-order mark left at the start, or
+  in the middle where files were joined), removed.
+* ``encoding.control_char``: C0 control characters other than tab, line feed and carriage
+  return, DEL, and ANSI terminal escapes (``\\x1b[31m``), removed; a vertical tab, form
+  feed or information separator between two words becomes a space.
+
+What it leaves alone: genuine Cyrillic and Greek words (all letters of one script),
+words that mix scripts with letters that have no Latin twin (``μm``, ``kΩ``, ``RTД``,
+``Σtoken``: symbols and units, not disguise), zero-width joiners in
+emoji sequences (``👨\\u200d👩``) and in scripts that need them (Arabic, Persian, Indic),
+zero-width spaces in Thai, Khmer, Lao, Myanmar and CJK text, where they separate words,
+invisible characters between words or alone on a line, and the soft hyphen (a
+legitimate hyphenation point). C1 controls and words that hold mojibake (``вЂњB``, UTF-8
+read as Windows-1251) are mojibake's (``mojibake_v1``).
+
+False-positive risk: low. A Latin word with a Cyrillic or Greek twin letter in it is
+almost never intended; the known risks are deliberate stylisations of brand names and
+mathematical notation that puts a Greek letter against Latin letters (``Οx`` with a
+Greek omicron), which are rare in news text.
+
+Example: ``the Кyiv region`` -> one finding over ``Кyiv`` with replacement ``Kyiv``,
+code ``encoding.mixed_script``, reason ``... Cyrillic 'К' (U+041A) for Latin 'K'``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+from ..document import Document
+from ..findings import Finding, make_finding
+from ..registry import Context, register
+from ..resources import sectioned_list
+from .mojibake import SUSPECT_RE
+
+NAME = "lookalike_v1"
+
+SCORE_MIXED = 0.95
+SCORE_MIXED_SHORT = 0.85  # a word of two or three letters
+SCORE_INVISIBLE = 0.95
+SCORE_CONTROL = 0.9
+
+# A Cyrillic or Greek letter next to a Latin letter: where a mixed-script word may be.
+# One leading character class keeps the scan fast on clean text.
+MIXED_RE = re.compile(
+    r"[\u0370-\u03ff\u0400-\u052f]"
+    r"(?:(?<=[A-Za-z\u00c0-\u024f].)|(?=[A-Za-z\u00c0-\u024f]))"
+)
+# Letters of each of the three scripts, counted to know the document's own.
+LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
+GREEK_RE = re.compile(r"[\u0370-\u03ff]")
+# Invisible characters: zero-width space, non-joiner, joiner, word joiner, byte-order
+# mark (zero-width no-break space).
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
+# C0 controls and DEL: ftfy's list of controls with no displayed effect (tab, line
+# feed, form feed and carriage return are not in it), less SUB (U+001A), which a
+# decoder writes for bytes it could not read: removing it would hide the loss.
+CONTROL_CHARS = frozenset(
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\x0c\r\x1a"] + ["\x7f"]
+)
+# A control or an invisible character: one character class, no repetition, so the scan
+# runs at the regex engine's full speed; runs are extended by hand.
+SPECIAL_RE = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f" + INVISIBLE_CHARS + "]")
+# An ANSI terminal escape sequence (colours, cursor moves), matched at an ESC.
+ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+# Controls that separate (vertical tab, file/group/record/unit separators).
+SEPARATOR_CONTROLS = frozenset("\x0b\x1c\x1d\x1e\x1f")
+# The basic Russian and Greek alphabets: a Latin letter in a Cyrillic or Greek word is
+# only replaced by a twin from these (not by Ukrainian і or Serbian ј, say).
+BASIC_LETTERS = ((0x0410, 0x044F), (0x0391, 0x03C9))
+# Scripts in which invisible characters inside words are wanted.
+INVISIBLE_OK_RANGES = (
+    (0x0600, 0x08FF),  # Arabic, Syriac, Thaana, NKo ...: ZWNJ/ZWJ shape letters
+    (0x0900, 0x0DFF),  # Indic scripts: ZWJ/ZWNJ form conjuncts
+    (0x0E00, 0x0EFF),  # Thai, Lao: ZWSP separates words
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x9FFF),  # CJK
+    (0xAC00, 0xD7AF),  # Hangul
+    (0xFB50, 0xFEFC),  # Arabic presentation forms
+)
+
+
+@cache
+def homoglyphs() -> dict[str, dict[str, str]]:
+    """``{"cyrillic": {look-alike: Latin}, "greek": {...}}`` from ``data/homoglyphs.txt``."""
+    out: dict[str, dict[str, str]] = {}
+    for script, lines in sectioned_list("homoglyphs.txt").items():
+        pairs = (line.split()[:2] for line in lines)
+        out[script] = {twin: latin for twin, latin in pairs}
+    return out
+
+
+@cache
+def to_script() -> dict[str, dict[str, str]]:
+    """Latin letter -> its twin in each script, where the twin is unique."""
+    out: dict[str, dict[str, str]] = {}
+    for script, table in homoglyphs().items():
+        reverse: dict[str, list[str]] = {}
+        for twin, latin in table.items():
+            reverse.setdefault(latin, []).append(twin)
+        out[script] = {
+            latin: twins[0]
+            for latin, twins in reverse.items()
+            if len(twins) == 1 and any(lo <= ord(twins[0]) <= hi for lo, hi in BASIC_LETTERS)
+        }
+    return out
+
+
+def _script(char: str) -> str:
+    code = ord(char)
+    if 0x0370 <= code <= 0x03FF:
+        return "greek"
+    if 0x0400 <= code <= 0x052F:
+        return "cyrillic"
+    if char.isascii() or 0x00C0 <= code <= 0x024F:
+        return "latin"
+    return "other"
+
+
+@register(NAME, categories=["encoding"])
+def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """Look-alike letters (``Кyiv``), invisible characters in words, control characters."""
+    text = doc.text
+    if not text.isascii():
+        seen: set[int] = set()
+        prefer = ""
+        for match in MIXED_RE.finditer(text):
+            start, end = _word(text, match.start())
+            if start in seen:
+                continue
+            seen.add(start)
+            if SUSPECT_RE.search(text, max(0, start - 1), end + 1):
+                continue  # mojibake ("вЂњB"): mojibake_v1 repairs the whole token
+            prefer = prefer or _document_script(text)
+            finding = _mixed_word(text, start, end, prefer)
+            if finding is not None:
+                yield finding
+    pos = 0
+    while (special := SPECIAL_RE.search(text, pos)) is not None:
+        start = end = special.start()
+        if text[start] in CONTROL_CHARS:
+            while end < len(text) and text[end] in CONTROL_CHARS:
+                end += 1
+            finding = _control(text, start, end)
+        else:
+            while end < len(text) and text[end] in INVISIBLE_CHARS:
+                end += 1
+            finding = _invisible(text, start, end)
+        pos = end
+        if finding is not None:
+            pos = max(pos, finding.end)
+            yield finding
+
+
+def _document_script(text: str) -> str:
+    """``latin``, ``cyrillic`` or ``greek``: which of the three has most letters."""
+    sample = text[:5000]
+    counts = {
+        "latin": len(LATIN_RE.findall(sample)),
+        "cyrillic": len(CYRILLIC_RE.findall(sample)),
+        "greek": len(GREEK_RE.findall(sample)),
+    }
+    return max(counts, key=lambda script: counts[script])  # a tie goes to Latin
+
+
+def _word(text: str, pos: int, invisible: bool = False) -> tuple[int, int]:
+    """The run of letters (and combining marks; with ``invisible``, also invisible
+    characters and digits) around ``pos``."""
+
+    def inside(char: str) -> bool:
+        if char.isalpha() or unicodedata.combining(char):
+            return True
+        return invisible and (char.isdigit() or char in INVISIBLE_CHARS)
+
+    start = pos
+    while start > 0 and inside(text[start - 1]):
+        start -= 1
+    end = pos + 1
+    while end < len(text) and inside(text[end]):
+        end += 1
+    return start, end
+
+
+def _mixed_word(text: str, start: int, end: int, prefer: str) -> Finding | None:
+    """The repair of a word mixing Latin with Cyrillic or Greek letters, or None.
+
+    The letters of the smaller script become their twins in the larger one; a tie goes
+    to ``prefer``, the script the document is written in.
+    """
+    word = text[start:end]
+    scripts = [_script(c) for c in word if c.isalpha()]
+    if "other" in scripts:
+        return None
+    latin = scripts.count("latin")
+    others = sorted({s for s in scripts if s != "latin"})
+    minority = len(scripts) - latin
+    to_latin = latin > minority or (latin == minority and prefer == "latin")
+    if to_latin:
+        swap = [c for c in word if _script(c) in others]
+        table = {c: homoglyphs()[_script(c)].get(c) for c in swap}
+        target = "Latin"
+    elif len(others) == 1 and (minority > latin or prefer == others[0]):
+        swap = [c for c in word if _script(c) == "latin"]
+        table = {c: to_script()[others[0]].get(c) for c in swap}
+        target = others[0].capitalize()
+    else:
+        return None
+    if not swap or any(table[c] is None for c in swap):
+        return None  # a letter without a twin: a symbol or a unit, not a disguise
+    fixed = "".join(table[c] or c if c in table else c for c in word)
+    shown = ", ".join(
+        f"{_script(c).capitalize()} {c!r} (U+{ord(c):04X}) for {target} {table[c]!r}"
+        for c in dict.fromkeys(swap)
+    )
+    return make_finding(
+        text,
+        start,
+        end,
+        detector=NAME,
+        category="encoding",
+        code="encoding.mixed_script",
+        score=SCORE_MIXED if len(scripts) >= 4 else SCORE_MIXED_SHORT,
+        reason=f"look-alike letters in {word!r}: {shown}",
+        replacement=fixed,
+    )
+
+
+def _invisible(text: str, start: int, end: int) -> Finding | None:
+    run = text[start:end]
+    if "\ufeff" in run and run.strip("\ufeff") == "":
+        return make_finding(
+            text,
+            start,
+            end,
+            detector=NAME,
+            category="encoding",
+            code="encoding.byte_order_mark",
+            score=SCORE_INVISIBLE,
+            reason=f"{len(run)} byte-order mark{'s' if len(run) > 1 else ''} (U+FEFF) in the text",
+            replacement="",
+        )
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if not (_plain_letter(before) and _plain_letter(after)):
+        return None  # between words, beside emoji or punctuation, or in a script that uses it
+    word_start, word_end = _word(text, start - 1, invisible=True)
+    word = text[word_start:word_end]
+    names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
+    return make_finding(
+        text,
+        word_start,
+        word_end,
+        detector=NAME,
+        category="encoding",
+        code="encoding.zero_width",
+        score=SCORE_INVISIBLE,
+        reason=f"invisible character {names} inside the word {word!r}",
+        replacement=INVISIBLE_RE.sub("", word),
+    )
+
+
+def _plain_letter(char: str) -> bool:
+    """A letter or digit of a script that has no use for invisible characters inside words."""
+    if not char or not (char.isalpha() or char.isdigit()):
+        return False
+    code = ord(char)
+    return not any(lo <= code <= hi for lo, hi in INVISIBLE_OK_RANGES)
+
+
+def _control(text: str, start: int, end: int) -> Finding:
+    """The finding for the control characters ``text[start:end]`` (or an ANSI escape)."""
+    escape = ANSI_RE.match(text, start) if text[start] == "\x1b" else None
+    if escape is not None:
+        end = escape.end()
+        reason = f"terminal escape {text[start:end]!r}, removed"
+        replacement = ""
+    else:
+        run = text[start:end]
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        separates = run[0] in SEPARATOR_CONTROLS and not before.isspace() and not after.isspace()
+        names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
+        reason = f"control character{'s' if len(run) > 1 else ''} {names}" + (
+            " between words, replaced by a space" if separates else ", removed"
+        )
+        replacement = " " if separates else ""
+    return make_finding(
+        text,
+        start,
+        end,
+        detector=NAME,
+        category="encoding",
+        code="encoding.control_char",
+        score=SCORE_CONTROL,
+        reason=reason,
+        replacement=replacement,
+    )
