@@ -25,7 +25,15 @@ Artefact kinds (category in brackets):
   ftfy's expectation; ``ftfy_negative``: text that looks broken and is not, on
   its own line, recorded in :attr:`InjectedDoc.protected` (must not change);
 * ``duplicate`` [duplicate]: a paragraph repeated later (the copy is the gold);
-* ``markup`` [markup]: an HTML entity for a character, or a word wrapped in tags.
+* ``markup`` [markup]: an HTML entity for a character, or a word wrapped in tags;
+* ``homoglyph`` [encoding]: one or two letters of a Latin word of the host swapped for
+  their Cyrillic or Greek twins (``Kyiv`` -> ``Кyiv``); the gold fix is the word;
+* ``zero_width`` [encoding]: an invisible character (zero-width space, non-joiner,
+  joiner, word joiner or byte-order mark) put inside a Latin word; the fix is the word.
+
+The last two are *late* kinds (:data:`LATE_KINDS`): every document gets exactly one of
+them, placed after the others with a generator of its own, so adding them left every
+other artefact of a document exactly where it was.
 """
 
 from __future__ import annotations
@@ -83,6 +91,17 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 OUTLETS = ("Reuters", "AP", "AFP", "Staff Writer", "Bloomberg")
+# A Latin word of four letters or more, to disguise with look-alikes or invisibles.
+LATIN_WORD_RE = re.compile(r"(?<![^\W\d_])[A-Za-z]{4,}(?![^\W\d_])")
+# Latin letters and their Cyrillic (first) and Greek twins, as spammers and
+# mis-keyed text use them (a small independent table, not the detector's).
+TWINS = {
+    "a": "а", "c": "с", "e": "е", "o": "оο", "p": "р", "x": "х", "y": "у", "i": "і",
+    "A": "АΑ", "B": "ВΒ", "C": "С", "E": "ЕΕ", "H": "НΗ", "K": "КΚ", "M": "МΜ", "O": "ОΟ",
+    "P": "РΡ", "T": "ТΤ", "X": "ХΧ",
+}  # fmt: skip
+# Invisible characters put inside a word (the zero-width space most often, as in the wild).
+INVISIBLES = ("\u200b", "\u200b", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 
 CATEGORY_OF = {
     "eurlex_plain": "off_topic",
@@ -104,8 +123,12 @@ CATEGORY_OF = {
     "ftfy_negative": "encoding",
     "duplicate": "duplicate",
     "markup": "markup",
+    "homoglyph": "encoding",
+    "zero_width": "encoding",
 }
 KINDS: tuple[str, ...] = tuple(CATEGORY_OF)
+#: Kinds placed after the others, one per document, with their own generator.
+LATE_KINDS: tuple[str, ...] = ("homoglyph", "zero_width")
 BOILERPLATE_KINDS = ("caption", "credit", "share", "newsletter", "cookie", "related")
 
 
@@ -277,6 +300,39 @@ def _markup(plan: Plan) -> bool:
     return plan.add(word.start(), word.end(), new, arts)
 
 
+def _disguise(plan: Plan, kind: str, change: Callable[[str], str]) -> bool:
+    """Change one Latin word of a host sentence; the gold fix is the word itself."""
+    words = [
+        m
+        for start, end in plan.sentences()
+        for m in LATIN_WORD_RE.finditer(plan.text, start, end)
+        if any(c in TWINS for c in m.group()) or kind == "zero_width"
+    ]
+    plan.rng.shuffle(words)
+    for word in words[:20]:
+        new = change(word.group())
+        if plan.add(word.start(), word.end(), new, [(0, len(new), kind, word.group())]):
+            return True
+    return False
+
+
+def _homoglyph(plan: Plan) -> bool:
+    def swap(word: str) -> str:
+        spots = [i for i, c in enumerate(word) if c in TWINS]
+        chosen = set(plan.rng.sample(spots, min(len(spots), plan.rng.choice((1, 1, 2)))))
+        return "".join(plan.rng.choice(TWINS[c]) if i in chosen else c for i, c in enumerate(word))
+
+    return _disguise(plan, "homoglyph", swap)
+
+
+def _zero_width(plan: Plan) -> bool:
+    def insert(word: str) -> str:
+        at = plan.rng.randint(1, len(word) - 1)
+        return word[:at] + plan.rng.choice(INVISIBLES) + word[at:]
+
+    return _disguise(plan, "zero_width", insert)
+
+
 MAKERS: dict[str, Callable[[Plan], bool]] = {
     "eurlex_plain": _eurlex_plain,
     "eurlex_hooked": _eurlex_hooked,
@@ -292,4 +348,6 @@ MAKERS: dict[str, Callable[[Plan], bool]] = {
     "ftfy_negative": _ftfy_negative,
     "duplicate": _duplicate,
     "markup": _markup,
+    "homoglyph": _homoglyph,
+    "zero_width": _zero_width,
 }

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..document import Document
-from .artefacts import CATEGORY_OF, KINDS, MAKERS
+from .artefacts import CATEGORY_OF, KINDS, LATE_KINDS, MAKERS
 
 
 @dataclass(frozen=True)
@@ -161,10 +161,12 @@ def inject(
     host: Host, pools: Pools, seed: int = 0, variant: int = 0, kinds: Sequence[str] = KINDS
 ) -> InjectedDoc:
     """One injected document: two to four artefact kinds, chosen and placed by a
-    ``random.Random`` seeded with the seed, the host key and the variant."""
+    ``random.Random`` seeded with the seed, the host key and the variant; then one of
+    the late kinds (:data:`~.artefacts.LATE_KINDS`) among ``kinds``, chosen and placed
+    by a generator of its own, so the others do not move when late kinds are added."""
     rng = random.Random(f"{seed}:{host.key}:{variant}")
     plan = Plan(host, pools, rng)
-    order = list(kinds)
+    order = [kind for kind in kinds if kind not in LATE_KINDS]
     rng.shuffle(order)
     wanted = rng.randint(2, 4)
     made = 0
@@ -172,6 +174,10 @@ def inject(
         if made >= wanted:
             break
         made += MAKERS[kind](plan)
+    late = [kind for kind in kinds if kind in LATE_KINDS]
+    if late:
+        plan.rng = random.Random(f"{seed}:{host.key}:{variant}:late")
+        MAKERS[plan.rng.choice(late)](plan)
     return build(host, plan.ops, f"{host.key}#inject{variant}")
 
 

@@ -21,11 +21,19 @@ as a note (a subheading flagged as ``heading``) does not count.
   a **false positive** (host text, or a must-not-change ftfy negative).
 * Host text: characters of the host outside every inserted or changed piece
   that applied findings removed or changed (collateral damage).
+* By length (sentence-level categories, :data:`BY_LENGTH`): recall of the gold
+  sentences and precision of the counted findings per length bucket
+  (:data:`LENGTH_BUCKETS`, in words: white-space tokens, a CJK character counting as
+  half a word); a finding falls in the bucket of its own text.
+* By code: every counted finding's reason code with its true positives, false
+  positives and cross-category hits (precision per code, e.g. the look-alike codes
+  of ``encoding`` apart from its mojibake code).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +49,21 @@ from .metrics import applied_spans, covered, f1_of, merge, ratio, replacement_fo
 from .runner import run_texts
 
 EXAMPLES = 10
+#: Length buckets in words (first, last; None: no upper bound).
+LENGTH_BUCKETS: tuple[tuple[int, int | None], ...] = ((1, 4), (5, 7), (8, 11), (12, 19), (20, None))
+#: Sentence-level categories scored by length.
+BY_LENGTH = ("foreign_language", "off_topic")
+# A CJK character (Han, kana, Hangul): half a word for the length buckets.
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def length_bucket(text: str) -> str:
+    """The length bucket label of a text (``"8-11"``, ``"20+"``)."""
+    words = len(text.split()) + len(CJK_RE.findall(text)) // 2
+    for low, high in LENGTH_BUCKETS:
+        if high is None or words <= high:
+            return f"{low}+" if high is None else f"{low}-{high}"
+    return "?"
 
 
 def counts(finding: Finding) -> bool:
@@ -60,6 +83,8 @@ class Tally:
         self.host: Counter[str] = Counter()
         self.fp_examples: list[dict[str, Any]] = []
         self.missed: list[dict[str, Any]] = []
+        self.by_length: dict[str, dict[str, Counter[str]]] = {c: {} for c in BY_LENGTH}
+        self.code: dict[str, Counter[str]] = {}
 
 
 def score_document(doc: InjectedDoc, result: Result, tally: Tally) -> None:
@@ -94,6 +119,10 @@ def score_document(doc: InjectedDoc, result: Result, tally: Tally) -> None:
         tally.cat[g.category]["found"] += hit
         tally.kind[g.kind]["gold"] += 1
         tally.kind[g.kind]["found"] += hit
+        if g.category in tally.by_length:
+            cell = tally.by_length[g.category].setdefault(length_bucket(g.text), Counter())
+            cell["gold"] += 1
+            cell["found"] += hit
         if not hit and len(tally.missed) < 200:
             tally.missed.append({"id": doc.id, "kind": g.kind, "text": g.text[:300]})
         for cat, spans in spans_by_cat.items():
@@ -114,14 +143,28 @@ def score_document(doc: InjectedDoc, result: Result, tally: Tally) -> None:
             tp = inside * 2 >= length and (
                 inside > 0 or any(touches(span, (g.start, g.end)) for _i, g in same)
             )
+        codes = tally.code.setdefault(f.code, Counter())
+        by_length = tally.by_length.get(f.category)
+        length_cell = (
+            by_length.setdefault(length_bucket(f.text), Counter())
+            if by_length is not None
+            else None
+        )
         if tp:
             tally.cat[f.category]["tp"] += 1
+            codes["tp"] += 1
+            if length_cell is not None:
+                length_cell["tp"] += 1
             continue
         others = [(a.start, a.end) for a in artefacts if a.category != f.category]
         if others and covered(span, others) * 2 >= length:
             tally.cat[f.category]["cross"] += 1
+            codes["cross"] += 1
             continue
         tally.cat[f.category]["fp"] += 1
+        codes["fp"] += 1
+        if length_cell is not None:
+            length_cell["fp"] += 1
         tally.fp_examples.append(
             {
                 "id": doc.id,
@@ -169,11 +212,40 @@ def summarise(tally: Tally) -> dict[str, Any]:
         kind: {"gold": c["gold"], "found": c["found"], "recall": ratio(c["found"], c["gold"])}
         for kind, c in tally.kind.items()
     }
+    by_length: dict[str, dict[str, Any]] = {}
+    for cat, cells in tally.by_length.items():
+        rows = {}
+        for low, high in LENGTH_BUCKETS:
+            label = f"{low}+" if high is None else f"{low}-{high}"
+            c = cells.get(label, Counter())
+            precision = ratio(c["tp"], c["tp"] + c["fp"])
+            recall = ratio(c["found"], c["gold"])
+            rows[label] = {
+                "gold": c["gold"],
+                "found": c["found"],
+                "tp": c["tp"],
+                "fp": c["fp"],
+                "precision": precision,
+                "recall": recall,
+                "f1": f1_of(precision, recall),
+            }
+        by_length[cat] = rows
+    per_code = {
+        code: {
+            "tp": c["tp"],
+            "fp": c["fp"],
+            "cross": c["cross"],
+            "precision": ratio(c["tp"], c["tp"] + c["fp"]),
+        }
+        for code, c in sorted(tally.code.items())
+    }
     host = tally.host
     fps = sorted(tally.fp_examples, key=lambda r: -r["chars"])[:EXAMPLES]
     return {
         "per_category": per_cat,
         "per_kind": per_kind,
+        "by_length": by_length,
+        "per_code": per_code,
         "confusion": {g: dict(sorted(c.items())) for g, c in sorted(tally.confusion.items())},
         "protected": {
             "negatives": host["protected"],

@@ -271,6 +271,9 @@ def wcxb_tables(res: dict[str, Any]) -> str:
     )
 
 
+LENGTH_COLUMNS = ("gold", "found", "recall", "tp", "fp", "precision", "f1")
+
+
 def injection_tables(res: dict[str, Any]) -> str:
     rows = [
         (
@@ -305,6 +308,26 @@ def injection_tables(res: dict[str, Any]) -> str:
             ("artefact kind", "gold", "found", "recall"), kinds, "Injection recall by artefact kind"
         )
     )
+    for cat, rows in res.get("by_length", {}).items():
+        if any(r["gold"] for r in rows.values()):
+            out.append(
+                table(
+                    ("words", "gold", "found", "recall", "tp", "fp", "precision", "F1"),
+                    [tuple([label] + [r[k] for k in LENGTH_COLUMNS]) for label, r in rows.items()],
+                    f"Injection by length, {cat} (gold by its words, findings by theirs)",
+                )
+            )
+    if res.get("per_code"):
+        out.append(
+            table(
+                ("finding code", "tp", "fp", "cross", "precision"),
+                [
+                    (c, v["tp"], v["fp"], v["cross"], v["precision"])
+                    for c, v in res["per_code"].items()
+                ],
+                "Injection findings by reason code",
+            )
+        )
     p, h = res["protected"], res["host_text"]
     out.append(
         f"ftfy negatives (must not change): {p['changed']} of {p['negatives']} changed; host text "
