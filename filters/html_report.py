@@ -1,38 +1,55 @@
-"""The HTML report: one self-contained page for reviewers of a run.
+"""The HTML report: one self-contained review page for a run.
 
-What the page shows (top to bottom): the tool version, settings and run
-summary; a category table that is the legend, the per-category counts and the
+What the page shows: the tool version, settings, run summary and the report's
+id; a category table that is the legend, the per-category counts and the
 category filter at once; an index of the documents (findings per category,
-share removed, review flag, error) linking to each document; then per
-document its original text with every finding highlighted, the cleaned text,
-and the list of findings in order with their full evidence.
+share removed, review flag, reviewer progress, error), sortable and
+filterable; and one document at a time (``#doc-N``): its text with every
+finding highlighted, in three views (diff, original, cleaned), and the list of
+its findings with their full evidence, also shown as a tooltip on hover and on
+keyboard focus. A toolbar offers a minimum-score filter, keyboard navigation
+(``j``/``k``), reviewer decisions (accept or reject each finding, add a
+removal by selecting text), kept in ``localStorage`` under the report's id and
+exported as a ``clean-news/decisions/1`` file for :mod:`filters.decisions`.
 
-The highlighted original is an exact inline diff. The text is split at every
-finding and edit boundary; each piece covered by findings is wrapped in one
+How it is built. Python renders the static frame (run information, legend,
+toolbar) with Jinja2 and embeds the documents as JSON (:func:`page_data`):
+per document its findings and its text cut into *pieces* by
+:func:`split_pieces`, the single place where highlights and the diff are
+computed. The page's script draws the index and the open document from that
+data with DOM methods. Parsing JSON is far cheaper than parsing the same
+content as HTML (a 1,000-document report, 7 MB, opens in about a second), and
+only the open document is in the DOM. Without JavaScript the page shows the
+run information and says that the documents need the script.
+
+The pieces are an exact inline diff. The text is split at every finding and
+edit boundary; each piece covered by findings becomes one
 ``<mark class="hl" data-finding="I">`` per finding (nested, outermost the
-earliest and longest), so a finding's text is the concatenation of its marks,
-and the marks of finding ``I`` can be counted. Text removed by an edit sits in
-a ``<del>``, the text an edit puts in (only the part that differs: for
-``destroyed,civilians`` -> ``destroyed, civilians`` the inserted space) in an
-``<ins>`` outside the marks. So the page's text minus its ``<ins>`` is the
-original, and minus its ``<del>`` the cleaned text. Categories differ by colour
-and by a second cue readable without colour: a short label before each finding
-(``CAP``, ``META``...) and the style of its underline. Every mark has a title
-with the finding's category, code, action, status, score, detector and reason;
-the first mark of each finding is focusable and described by the finding's
-entry in the list below the text, which says the same in words.
+earliest and longest), so a finding's text is the concatenation of its marks.
+Text removed by an edit sits in a ``<del>``, the text an edit puts in (only
+the part that differs: for ``destroyed,civilians`` -> ``destroyed, civilians``
+the inserted space) in an ``<ins>`` outside the marks. So the text minus its
+``<ins>`` is the original, and minus its ``<del>`` the cleaned text: the three
+views are CSS over this one block. Categories differ by colour and by a second
+cue readable without colour: a short label before each finding (``CAP``,
+``META``...) and the style of its underline. The first mark of each finding
+is focusable and described by its entry in the list of findings.
 
-Why it is safe to open a page built from scraped text: the template is
-rendered by Jinja2 with autoescaping on and nothing from the report or the
-texts is marked safe, so text, ids, sources and reasons always end up as text,
-never as markup (no URL is built from them either: the only links are
-``#doc-N`` anchors). The page loads nothing: a Content-Security-Policy
-``<meta>`` allows no source but the page's own ``<style>`` and ``<script>``
-elements, by the SHA-256 of their exact content, computed here at render time.
-Inline ``style`` and ``on*`` attributes would be blocked by that policy, so
-the page uses neither. The script only toggles classes; it never writes HTML.
-Text in another writing direction is isolated (``<bdi>``, ``unicode-bidi``) so
-a right-to-left override in a scraped id cannot reorder the page around it.
+Why it is safe to open a page built from scraped text: the frame is rendered
+by Jinja2 with autoescaping on, and the only value marked safe is the JSON
+data block built by :func:`script_json`, which escapes ``<``, ``>``, ``&``,
+U+2028 and U+2029 so that nothing in it can close its ``<script>`` element or
+open a comment; browsers never run a script of type ``application/json``. The
+script puts report text into the page only through ``textContent`` and text
+nodes, never as HTML, and builds class names only from known category and
+status tokens (anything else becomes ``unknown``). The page loads nothing: a
+Content-Security-Policy ``<meta>`` allows no source but the page's own
+``<style>`` and ``<script>`` elements, by the SHA-256 of their exact content,
+computed here at render time; ``connect-src`` is ``'none'`` (the decisions
+export is a ``blob:`` download through ``<a download>``, which is not a
+fetch). Text in another writing direction is isolated (``<bdi>``,
+``unicode-bidi``) so a right-to-left override in a scraped id cannot reorder
+the page around it.
 
 The output is deterministic: no timestamps, documents in report order, HTML
 ids built from positions (``doc-3``, ``d3-f0``), never from document ids,
@@ -43,6 +60,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,11 +68,22 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from . import decisions
 from .findings import ACTIONS, STATUSES
 from .pipeline import Edit, apply_edits, restore
 
-__all__ = ["CATEGORY_STYLES", "csp_hash", "environment", "render_html", "split_pieces"]
+__all__ = [
+    "CATEGORY_STYLES",
+    "FINDING_FIELDS",
+    "csp_hash",
+    "environment",
+    "page_data",
+    "render_html",
+    "script_json",
+    "split_pieces",
+]
 
 TEMPLATE = "report.html.j2"
 
@@ -91,6 +120,16 @@ STYLED: tuple[str, ...] = tuple(CATEGORY_STYLES)
 UNKNOWN = "unknown"
 #: Nesting depth from which marks all get the same underline offset.
 MAX_DEPTH = 3
+#: A finding's text is quoted in full in its list entry up to this many characters.
+QUOTE_LIMIT = 240
+#: What JSON must not carry raw inside a <script> element, and its JSON escape.
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 @dataclass(frozen=True)
@@ -101,7 +140,6 @@ class Mark:
     category: str
     action: str
     status: str
-    title: str
     first: bool
     depth: int = 0  # how many marks sit inside this one, capped at MAX_DEPTH
 
@@ -120,32 +158,12 @@ class Piece:
     marks: tuple[Mark, ...] = ()
     cut: str | None = None
     edit: int | None = None
-
-
-@dataclass
-class FindingView:
-    """A finding as the list under the text shows it."""
-
-    index: int
-    category: str
-    category_name: str
-    code: str
-    detector: str
-    action: str
-    status: str
-    policy: str | None
-    score: str
-    reason: str
-    start: Any
-    end: Any
-    text: str | None
-    replacement: str | None
-    title: str
+    finding: int | None = None  # the finding of edit ``edit``
 
 
 @dataclass
 class DocView:
-    """Everything the template needs for one document entry of the report."""
+    """What the page says about one document entry of the report."""
 
     index: int
     id: str
@@ -157,21 +175,28 @@ class DocView:
     language: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
-    findings: list[FindingView] = field(default_factory=list)
+    findings: list[list[Any]] = field(default_factory=list)  # see _finding_row
     pieces: list[Piece] | None = None  # None: no original text to show
-    cleaned: str | None = None
+    cleaned_chars: int | None = None
     unchanged: bool = False  # the cleaned text is the original
     problem: str | None = None  # why a given text is not shown
 
 
-def render_html(report: Mapping[str, Any], texts: Mapping[str, str]) -> str:
+def render_html(
+    report: Mapping[str, Any], texts: Mapping[str, str], *, report_id: str | None = None
+) -> str:
     """The review page for ``report`` (from :func:`filters.report.build_report`).
 
     ``texts`` maps a document id to its original text. A document whose id is
     missing, or whose text does not match the report's offsets, is shown with
     its findings but without the text (the page says which). Documents are
     rendered by position, so repeated ids stay separate entries.
+
+    The page carries the report's id (:func:`filters.decisions.report_id` of
+    ``report``), which its decisions export names; pass ``report_id`` when
+    ``report`` is only part of the report written to disk.
     """
+    rid = report_id or decisions.report_id(report)
     documents = [_document_view(i, doc, texts) for i, doc in enumerate(report["documents"])]
     summary = report.get("summary") or {}
     summary_categories = summary.get("categories") or {}
@@ -186,7 +211,93 @@ def render_html(report: Mapping[str, Any], texts: Mapping[str, str]) -> str:
         present=present,
         documents=documents,
         styles=CATEGORY_STYLES,
+        report_id=rid,
+        data=script_json(page_data(rid, documents)),
+        removal_categories=decisions.REMOVAL_CATEGORIES,
     )
+
+
+def script_json(data: Any) -> Markup:
+    """``data`` as JSON that is safe as the content of a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` (so no ``</script>``, ``<!--`` or ``<script``) and
+    the line separators U+2028 and U+2029 appear only inside JSON strings, where
+    their ``\\uXXXX`` escapes mean the same, so ``JSON.parse`` gives ``data`` back.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in _SCRIPT_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return Markup(text)
+
+
+#: The fields of a finding row in the page data, in order (the script names them the same).
+FINDING_FIELDS = (
+    "start",
+    "end",
+    "score",
+    "action",
+    "policy",
+    "has_replacement",
+    "code",
+    "category",  # the class token: a known category or "unknown"
+    "category_name",  # as the report says
+    "status",  # the class token: a known status or "unknown"
+    "detector",
+    "reason",
+    "text",  # the span, cut in the middle when long (QUOTE_LIMIT)
+    "replacement",  # the same for a replacement, else null
+)
+#: Piece kinds in the page data: [0, text, [finding, ...outermost first], cut finding or -1],
+#: [1, finding] (a point), [2, inserted text, finding].
+PIECE_TEXT, PIECE_POINT, PIECE_INS = 0, 1, 2
+
+
+def page_data(rid: str, documents: Sequence[DocView]) -> dict[str, Any]:
+    """Everything the script renders: the index and, per document, its text as pieces."""
+    return {
+        "report_id": rid,
+        "decisions_schema": decisions.DECISIONS_SCHEMA,
+        "finding_fields": list(FINDING_FIELDS),
+        "labels": {cat: style.label for cat, style in CATEGORY_STYLES.items()},
+        "documents": [_document_data(d) for d in documents],
+    }
+
+
+def _document_data(d: DocView) -> dict[str, Any]:
+    stats = {
+        key: d.stats[key]
+        for key in ("chars", "chars_removed", "removed_share", "applied", "flagged", "superseded")
+        if key in d.stats
+    }
+    return {
+        "id": d.id,
+        "source": d.source,
+        "ok": d.error is None,
+        "error": d.error,
+        "review": d.review,
+        "policy": d.policy,
+        "language": d.language,
+        "stats": stats,
+        "counts": d.counts,
+        "problem": d.problem,
+        "unchanged": d.unchanged,
+        "cleaned_chars": d.cleaned_chars,
+        "findings": d.findings,
+        "pieces": None if d.pieces is None else [_piece_data(p) for p in d.pieces],
+    }
+
+
+def _piece_data(p: Piece) -> list[Any]:
+    if p.kind == "point":
+        return [PIECE_POINT, p.marks[0].finding]
+    if p.kind == "ins":
+        return [PIECE_INS, p.text, p.finding]
+    return [
+        PIECE_TEXT,
+        p.text,
+        [m.finding for m in p.marks],
+        -1 if p.finding is None else p.finding,
+    ]
 
 
 def csp_hash(content: str) -> str:
@@ -228,71 +339,67 @@ def _pct(value: Any) -> str:
     return str(value)
 
 
+def _quote(value: Any) -> str | None:
+    """A span for the list of findings: long ones are cut in the middle."""
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    half = QUOTE_LIMIT // 2
+    return f"{text[:half]} … [{len(text) - 2 * half:,} characters] … {text[-half:]}"
+
+
 def _token(value: Any, known: Sequence[str]) -> str:
     """``value`` if it is one of ``known`` (safe as a class name), else ``unknown``."""
     return value if isinstance(value, str) and value in known else UNKNOWN
 
 
-def _score(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def finding_title(f: Mapping[str, Any]) -> str:
-    """The tooltip of a finding: what, what was done, how sure, who, why."""
-    done = f"{f.get('action')}, {f.get('status')}"
-    if f.get("policy"):
-        done += f" (policy: {f['policy']})"
-    lines = [
-        f"{f.get('category')}: {f.get('code')}",
-        done,
-        f"score {_score(f.get('score'))}, detector {f.get('detector')}",
+def _finding_row(f: Mapping[str, Any]) -> list[Any]:
+    """One finding for the page, as :data:`FINDING_FIELDS` lists (JSON-safe values only)."""
+    score = f.get("score")
+    number = isinstance(score, int | float) and not isinstance(score, bool)
+    replacement = f.get("replacement") if f.get("action") == "replace" else None
+    return [
+        f.get("start") if isinstance(f.get("start"), int) else None,
+        f.get("end") if isinstance(f.get("end"), int) else None,
+        float(score) if number and score is not None else None,
+        str(f.get("action")),
+        str(f["policy"]) if f.get("policy") else None,
+        f.get("replacement") is not None,
+        str(f.get("code")),
+        _token(f.get("category"), STYLED),
+        str(f.get("category")),
+        _token(f.get("status"), STATUSES),
+        str(f.get("detector")),
+        str(f.get("reason", "")),
+        _quote(f.get("text")),
+        _quote(replacement),
     ]
-    if f.get("action") == "replace" and f.get("replacement") is not None:
-        lines.append(f"replacement: “{f['replacement']}”")
-    lines.append(str(f.get("reason", "")))
-    return "\n".join(lines)
-
-
-def _finding_view(i: int, f: Mapping[str, Any], title: str) -> FindingView:
-    category = _token(f.get("category"), STYLED)
-    return FindingView(
-        index=i,
-        category=category,
-        category_name=str(f.get("category")),
-        code=str(f.get("code")),
-        detector=str(f.get("detector")),
-        action=str(f.get("action")),
-        status=str(f.get("status")),
-        policy=f.get("policy"),
-        score=_score(f.get("score")),
-        reason=str(f.get("reason", "")),
-        start=f.get("start"),
-        end=f.get("end"),
-        text=f.get("text"),
-        replacement=f.get("replacement") if f.get("action") == "replace" else None,
-        title=title,
-    )
 
 
 def _document_view(index: int, doc: Mapping[str, Any], texts: Mapping[str, str]) -> DocView:
     doc_id = str(doc.get("id", ""))
-    view = DocView(index=index, id=doc_id, source=doc.get("source"), status=str(doc.get("status")))
+    source = doc.get("source")
+    view = DocView(
+        index=index,
+        id=doc_id,
+        source=None if source is None else str(source),
+        status=str(doc.get("status")),
+    )
     if doc.get("status") != "ok":
         view.error = str(doc.get("error") or "unknown error")
         return view
     findings: list[Mapping[str, Any]] = list(doc.get("findings") or [])
     edits: list[Mapping[str, Any]] = list(doc.get("edits") or [])
-    titles = [finding_title(f) for f in findings]
     view.review = bool(doc.get("review"))
     view.policy = [str(p) for p in doc.get("policy") or []]
     language = doc.get("language")
     if isinstance(language, Mapping) and language.get("code"):
         view.language = f"{language['code']} ({language.get('source', 'unknown')})"
     view.stats = dict(doc.get("stats") or {})
-    view.findings = [_finding_view(i, f, titles[i]) for i, f in enumerate(findings)]
-    counts = Counter(f.category for f in view.findings)
+    view.findings = [_finding_row(f) for f in findings]
+    counts = Counter(row[7] for row in view.findings)
     view.counts = {cat: counts[cat] for cat in (*STYLED, UNKNOWN) if counts[cat]}
     text = texts.get(doc_id)
     if text is None:
@@ -305,9 +412,10 @@ def _document_view(index: int, doc: Mapping[str, Any], texts: Mapping[str, str])
     edit_objects = [
         Edit(e["start"], e["end"], e["text"], e["replacement"], e["finding"]) for e in edits
     ]
-    view.cleaned = apply_edits(text, edit_objects)
-    view.unchanged = view.cleaned == text
-    view.pieces = split_pieces(text, findings, edits, titles)
+    cleaned = apply_edits(text, edit_objects)
+    view.cleaned_chars = len(cleaned)
+    view.unchanged = cleaned == text
+    view.pieces = split_pieces(text, findings, edits)
     return view
 
 
@@ -348,7 +456,6 @@ def split_pieces(
     text: str,
     findings: Sequence[Mapping[str, Any]],
     edits: Sequence[Mapping[str, Any]],
-    titles: Sequence[str],
 ) -> list[Piece]:
     """The original text cut at every finding and edit boundary (offsets already checked).
 
@@ -358,7 +465,7 @@ def split_pieces(
     joining the ``text`` pieces outside a cut and the ``ins`` pieces gives the
     cleaned text.
     """
-    cuts: list[tuple[int, int, str, int]] = []  # (start, end, category, edit index)
+    cuts: list[tuple[int, int, str, int, int]] = []  # (start, end, category, edit, finding)
     events: dict[int, list[tuple[int, int, Piece]]] = {}  # position -> (origin, order, piece)
     for k, e in enumerate(edits):
         old, new = e["text"], e["replacement"]
@@ -367,19 +474,19 @@ def split_pieces(
         start, end = e["start"] + prefix, e["end"] - suffix
         category = _token(findings[e["finding"]].get("category"), STYLED)
         if start < end:
-            cuts.append((start, end, category, k))
+            cuts.append((start, end, category, k, e["finding"]))
         inserted = new[prefix : len(new) - suffix]
         if inserted:
-            piece = Piece("ins", inserted, cut=category, edit=k)
+            piece = Piece("ins", inserted, cut=category, edit=k, finding=e["finding"])
             events.setdefault(end, []).append((e["start"], 1, piece))
 
     boundaries = {0, len(text)}
-    for start, end, _, _ in cuts:
+    for start, end, *_ in cuts:
         boundaries.update((start, end))
     spans: list[tuple[int, int, int]] = []  # non-empty findings: (start, end, index)
     for i, f in enumerate(findings):
         if f["start"] == f["end"]:
-            mark = _mark(i, f, titles[i], first=True)
+            mark = _mark(i, f, first=True)
             events.setdefault(f["start"], []).append((f["start"], 0, Piece("point", marks=(mark,))))
         else:
             spans.append((f["start"], f["end"], i))
@@ -408,10 +515,7 @@ def split_pieces(
         marks = []
         for n, (_, _, i) in enumerate(active):
             depth = min(len(active) - 1 - n, MAX_DEPTH)
-            title = titles[i]
-            if n == len(active) - 1 and len(active) > 1:  # the innermost one tells all
-                title = "\n\n".join(titles[s[2]] for s in reversed(active))
-            marks.append(_mark(i, findings[i], title, first=i not in seen, depth=depth))
+            marks.append(_mark(i, findings[i], first=i not in seen, depth=depth))
             seen.add(i)
         pieces.append(
             Piece(
@@ -420,18 +524,18 @@ def split_pieces(
                 marks=tuple(marks),
                 cut=cut[2] if cut else None,
                 edit=cut[3] if cut else None,
+                finding=cut[4] if cut else None,
             )
         )
     return pieces
 
 
-def _mark(i: int, f: Mapping[str, Any], title: str, first: bool, depth: int = 0) -> Mark:
+def _mark(i: int, f: Mapping[str, Any], first: bool, depth: int = 0) -> Mark:
     return Mark(
         finding=i,
         category=_token(f.get("category"), STYLED),
         action=_token(f.get("action"), ACTIONS),
         status=_token(f.get("status"), STATUSES),
-        title=title,
         first=first,
         depth=depth,
     )

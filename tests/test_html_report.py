@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
+import json
 from collections import defaultdict
 from html.parser import HTMLParser
 from importlib import resources
@@ -20,9 +20,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from filters import Pipeline, Settings
+from filters.decisions import report_id
 from filters.document import Document
 from filters.findings import CATEGORIES, Finding, make_finding
-from filters.html_report import CATEGORY_STYLES, environment, render_html, split_pieces
+from filters.html_report import (
+    CATEGORY_STYLES,
+    PIECE_INS,
+    PIECE_POINT,
+    QUOTE_LIMIT,
+    environment,
+    render_html,
+    script_json,
+    split_pieces,
+)
 from filters.pipeline import Result
 from filters.report import DocumentError, build_report
 
@@ -33,7 +43,8 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "script", "body", "header", "main", "section",
     "h1", "h2", "h3", "p", "div", "span", "code", "dl", "dt", "dd", "table", "caption", "thead",
     "tbody", "tr", "th", "td", "label", "input", "a", "bdi", "mark", "del", "ins", "details",
-    "summary", "ol", "li", "q",
+    "summary", "ol", "li", "q", "nav", "fieldset", "legend", "output", "select", "option",
+    "button", "kbd", "b",
 }  # fmt: skip
 VOID = {"meta", "input", "br", "hr", "img", "link", "wbr", "source", "area", "base", "col"}
 #: Attributes that load or run something; the page needs none of them.
@@ -57,36 +68,60 @@ PAYLOADS = [
 
 
 class Page(HTMLParser):
-    """The facts a test needs about a rendered page."""
+    """The facts a test needs about a rendered page.
+
+    The markup is parsed with :mod:`html.parser` and checked element by
+    element; the documents, which the page's script draws from its JSON data
+    block, are rebuilt here from that data the way the script does it
+    (``tests/test_browser.py`` checks the drawn page itself).
+    """
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str | None]]] = []
         self.styles: list[str] = []
         self.scripts: list[str] = []
+        self.script_attrs: list[dict[str, str | None]] = []
         self.comments: list[str] = []
         self.stack: list[tuple[str, dict[str, str | None]]] = []
-        # Per document section: the highlighted original without <ins> and without <del>.
-        self.original: dict[int, str] = defaultdict(str)
-        self.cleaned: dict[int, str] = defaultdict(str)
-        # Per document section and finding index: its marks and the text inside them.
-        self.marks: dict[int, dict[int, list[dict[str, str | None]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        self.mark_text: dict[int, dict[int, str]] = defaultdict(lambda: defaultdict(str))
         self.feed(html)
         self.close()
         assert not self.stack or [t for t, _ in self.stack] == ["html"], self.stack
+        # Per document with a text: the text without insertions and without deletions.
+        self.original: dict[int, str] = {}
+        self.cleaned: dict[int, str] = {}
+        # Per document and finding: its marks (first, depth) and the text inside them.
+        self.marks: dict[int, dict[int, list[dict[str, Any]]]] = {}
+        self.mark_text: dict[int, dict[int, str]] = {}
+        # Each finding's list entry, by its HTML id (d{doc}-f{i}): field -> value.
+        self.items: dict[str, dict[str, Any]] = {}
+        fields = self.data["finding_fields"]
+        for n, doc in enumerate(self.data["documents"]):
+            for i, row in enumerate(doc["findings"]):
+                self.items[f"d{n}-f{i}"] = dict(zip(fields, row, strict=True))
+            if doc["pieces"] is not None:
+                self._rebuild(n, doc["pieces"])
 
-    def _doc(self) -> int | None:
-        for tag, attrs in reversed(self.stack):
-            match = re.fullmatch(r"doc-(\d+)", attrs.get("id") or "")
-            if tag == "section" and match:
-                return int(match.group(1))
-        return None
-
-    def _in_original(self) -> bool:
-        return any("original" in (a.get("class") or "").split() for _, a in self.stack)
+    def _rebuild(self, n: int, pieces: list[list[Any]]) -> None:
+        original = cleaned = ""
+        marks: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        mark_text: dict[int, str] = defaultdict(str)
+        for piece in pieces:
+            kind = piece[0]
+            if kind == PIECE_POINT:
+                marks[piece[1]].append({"first": not marks[piece[1]], "depth": 0, "point": True})
+            elif kind == PIECE_INS:
+                cleaned += piece[1]
+            else:
+                _, text, inside, cut = piece
+                original += text
+                cleaned += "" if cut >= 0 else text
+                for k, i in enumerate(inside):
+                    depth = min(len(inside) - 1 - k, 3)
+                    marks[i].append({"first": not marks[i], "depth": depth, "point": False})
+                    mark_text[i] += text
+        self.original[n], self.cleaned[n] = original, cleaned
+        self.marks[n], self.mark_text[n] = dict(marks), dict(mark_text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -95,10 +130,7 @@ class Page(HTMLParser):
             self.styles.append("")
         if tag == "script":
             self.scripts.append("")
-        if tag == "mark" and "data-finding" in a and self._in_original():
-            doc = self._doc()
-            assert doc is not None
-            self.marks[doc][int(a["data-finding"] or "")].append(a)
+            self.script_attrs.append(a)
         if tag not in VOID:
             self.stack.append((tag, a))
 
@@ -119,17 +151,6 @@ class Page(HTMLParser):
             self.styles[-1] += data
         elif tag == "script":
             self.scripts[-1] += data
-        elif self._in_original():
-            doc = self._doc()
-            assert doc is not None
-            tags = {t for t, _ in self.stack}
-            if "ins" not in tags:
-                self.original[doc] += data
-            if "del" not in tags:
-                self.cleaned[doc] += data
-            for t, a in self.stack:
-                if t == "mark" and "data-finding" in a:
-                    self.mark_text[doc][int(a["data-finding"] or "")] += data
 
     def handle_comment(self, data: str) -> None:
         self.comments.append(data)
@@ -137,17 +158,40 @@ class Page(HTMLParser):
     def all(self, tag: str) -> list[dict[str, str | None]]:
         return [a for t, a in self.elements if t == tag]
 
-    def by_id(self, id_: str) -> dict[str, str | None]:
-        found = [a for _, a in self.elements if a.get("id") == id_]
-        assert len(found) == 1, (id_, found)
-        return found[0]
+    @property
+    def script(self) -> str:
+        """The one script that runs."""
+        (code,) = [c for c, a in zip(self.scripts, self.script_attrs, strict=True) if not a]
+        return code
+
+    @property
+    def data(self) -> Any:
+        """The JSON data block the script reads."""
+        (text,) = [
+            c
+            for c, a in zip(self.scripts, self.script_attrs, strict=True)
+            if a.get("type") == "application/json"
+        ]
+        return json.loads(text)
+
+    def item_text(self, id_: str) -> str:
+        """Everything a finding's list entry (and so its tooltip) says, as one string."""
+        item = self.items[id_]
+        return " ".join(str(v) for k, v in item.items() if k != "score") + (
+            f" score {item['score']:.3f}" if isinstance(item["score"], float) else ""
+        )
 
 
 def assert_inert(page: Page) -> None:
-    """Only the page's own elements, one style, one script, nothing that loads or runs."""
+    """Only the page's own elements, one style, one script and its data, nothing that loads."""
     tags = {tag for tag, _ in page.elements}
     assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
-    assert len(page.styles) == 1 and len(page.scripts) == 1
+    assert len(page.styles) == 1
+    assert page.script_attrs == [{"type": "application/json", "id": "report-data"}, {}]
+    data_block = page.scripts[0]
+    for raw in ("<", ">", "&", "\u2028", "\u2029"):
+        assert raw not in data_block, raw
+    assert page.data["report_id"].startswith("sha256:")
     assert page.comments == []
     for tag, attrs in page.elements:
         for name, value in attrs.items():
@@ -159,10 +203,9 @@ def assert_inert(page: Page) -> None:
             }, (tag, name, value)
         if tag == "a":
             assert (attrs.get("href") or "").startswith("#"), attrs
-        if tag == "script":
-            assert attrs == {}, attrs
     ids = [a["id"] for _, a in page.elements if "id" in a]
     assert len(ids) == len(set(ids)), "duplicate HTML ids"
+    assert not any(t == "mark" and "data-finding" in a for t, a in page.elements)
 
 
 def css_hashes(page: Page) -> dict[str, str]:
@@ -215,25 +258,22 @@ def fake(
 
 
 def assert_highlights(page: Page, doc: int, result: Result) -> None:
-    """Every finding has marks whose text is its own; the block is an exact inline diff."""
+    """Every finding has marks whose text is its own; the pieces are an exact inline diff."""
     assert page.original[doc] == result.original
     assert page.cleaned[doc] == result.cleaned
     for i, f in enumerate(result.findings):
         marks = page.marks[doc][i]
         assert len(marks) >= 1, f"finding {i} has no highlight"
-        assert page.mark_text[doc][i] == f.text, i
-        focusable = [m for m in marks if m.get("tabindex") == "0"]
-        assert len(focusable) == 1 and focusable[0]["id"] == f"d{doc}-h{i}"
-        assert focusable[0]["aria-describedby"] == f"d{doc}-f{i}"
-        item = page.by_id(f"d{doc}-f{i}")
-        assert item["data-finding"] == str(i) and item["data-status"] == f.status
-        for mark in marks:
-            classes = (mark.get("class") or "").split()
-            assert f"c-{f.category}" in classes and f"s-{f.status}" in classes
-            title = mark.get("title") or ""
-            for value in (f.category, f.code, f.detector, f.action, f.status, f.reason):
-                assert value in title, (value, title)
-            assert f"score {f.score:.3f}" in title
+        assert page.mark_text[doc].get(i, "") == f.text, i
+        assert sum(m["first"] for m in marks) == 1  # one focusable mark per finding
+        item = page.items[f"d{doc}-f{i}"]
+        assert (item["start"], item["end"]) == (f.start, f.end)
+        assert (item["category"], item["status"]) == (f.category, f.status)
+        # The list entry says everything; the script shows it on hover and on focus.
+        said = page.item_text(f"d{doc}-f{i}")
+        for value in (f.category, f.code, f.detector, f.action, f.status, f.reason):
+            assert value in said, (value, said)
+        assert f"score {f.score:.3f}" in said
     assert set(page.marks[doc]) <= set(range(len(result.findings)))
 
 
@@ -266,12 +306,14 @@ def test_render_html_payload_stays_text(payload: str, where: str) -> None:
     assert_inert(page)
     if "<" in payload:
         assert payload not in html
-    assert payload not in page.styles[0] and payload not in page.scripts[0]
+    assert payload not in page.styles[0] and payload not in page.script
     assert_highlights(page, 0, result)
-    body = "".join(
-        a.get("title") or "" for _, a in page.elements
-    )  # titles keep the payload as text
-    assert where not in {"reason", "code"} or payload in body
+    said = page.item_text("d0-f0")  # the list entry keeps the payload as text
+    assert where not in {"reason", "code"} or payload in said
+    ids = [d["id"] for d in page.data["documents"]]  # the JSON block gives it back intact
+    assert ids[0] == doc_id and (where != "error" or ids[1] == payload)
+    assert where != "source" or page.data["documents"][0]["source"] == payload
+    assert where != "error" or page.data["documents"][1]["error"] == payload
 
 
 def test_render_html_unknown_category_and_status_are_not_class_names() -> None:
@@ -282,8 +324,10 @@ def test_render_html_unknown_category_and_status_are_not_class_names() -> None:
     finding["status"] = "<b>"
     page = Page(render_html(report, {"doc": text}))
     assert_inert(page)
-    classes = (page.marks[0][0][0].get("class") or "").split()
-    assert "c-unknown" in classes and "s-unknown" in classes
+    item = page.items["d0-f0"]  # the script builds class names from these tokens only
+    assert (item["category"], item["status"]) == ("unknown", "unknown")
+    assert item["category_name"] == 'x" onclick="alert(1)'
+    assert page.data["documents"][0]["counts"] == {"unknown": 1}
 
 
 def test_render_html_csp_hashes_match_inline_content() -> None:
@@ -293,18 +337,31 @@ def test_render_html_csp_hashes_match_inline_content() -> None:
     csp = css_hashes(page)
     assert csp["default-src"] == "'none'"
     assert csp["style-src"] == sha256_source(page.styles[0])
-    assert csp["script-src"] == sha256_source(page.scripts[0])
-    for name in ("img-src", "connect-src", "form-action", "base-uri"):
+    assert csp["script-src"] == sha256_source(page.script)
+    for name in ("img-src", "font-src", "connect-src", "form-action", "base-uri", "object-src"):
         assert csp[name] == "'none'"
+    assert "unsafe" not in " ".join(csp.values())
     order = [t for t, a in page.elements if t in {"style", "script"} or "http-equiv" in a]
-    assert order == ["meta", "style", "script"], "the policy must come before what it allows"
-    assert "\r" not in page.styles[0] + page.scripts[0]
+    assert order == ["meta", "style", "script", "script"], "the policy must come first"
+    assert "\r" not in page.styles[0] + page.script
 
 
 def test_render_html_script_never_writes_html() -> None:
     page = Page(render_html(report_of(), {}))
-    script = page.scripts[0]
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+    script = page.script
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "DOMParser",
+        "createContextualFragment",
+        "srcdoc",
+        'setAttribute("style',
+        'setAttribute("on',
+        'setAttribute("href',
+    ):
         assert sink not in script
     assert "Function(" not in script and "setTimeout(" not in script
 
@@ -326,7 +383,8 @@ def test_category_styles_cover_every_category() -> None:
 def test_render_html_template_ships_with_package() -> None:
     template = resources.files("filters").joinpath("templates").joinpath("report.html.j2")
     assert template.is_file()
-    assert "|safe" not in template.read_text(encoding="utf-8").replace(" ", "")
+    source = template.read_text(encoding="utf-8").replace(" ", "")
+    assert "|safe" not in source and "Markup(" not in source
 
 
 # --- highlights -----------------------------------------------------------------------------------
@@ -399,9 +457,7 @@ def test_render_html_overlap_nests_marks_with_depth() -> None:
     page = Page(render_html(report_of(result), {"doc": TEXT}))
     # The innermost finding "eta" sits inside two others: one piece, three nested marks.
     assert len(page.marks[0][2]) == 1
-    assert any("d2" in (m.get("class") or "").split() for m in page.marks[0][0])
-    inner_title = page.marks[0][2][0].get("title") or ""
-    assert all(f.code in inner_title for f in result.findings)
+    assert any(m["depth"] == 2 for m in page.marks[0][0])
 
 
 def test_render_html_policy_and_review() -> None:
@@ -411,7 +467,9 @@ def test_render_html_policy_and_review() -> None:
     html = render_html(report_of(result), {"doc": text})
     page = Page(html)
     assert_highlights(page, 0, result)
-    assert "max_removed_share" in html and "flag-review" in html
+    doc = page.data["documents"][0]
+    assert doc["review"] is True and doc["policy"] == ["max_removed_share"]
+    assert page.items["d0-f0"]["policy"] == "max_removed_share"
     assert page.cleaned[0] == text
 
 
@@ -437,8 +495,7 @@ def test_split_pieces_rebuild_original_and_cleaned(text: str, raw: list[Any]) ->
         findings.append(fake(text, start, end, category, action, fix))
     result = decide(text, findings)
     report = report_of(result)["documents"][0]
-    titles = ["t"] * len(report["findings"])
-    pieces = split_pieces(text, report["findings"], report["edits"], titles)
+    pieces = split_pieces(text, report["findings"], report["edits"])
     assert "".join(p.text for p in pieces if p.kind == "text") == text
     kept = "".join(p.text for p in pieces if p.kind == "ins" or (p.kind == "text" and not p.cut))
     assert kept == result.cleaned
@@ -458,10 +515,11 @@ def test_render_html_error_document() -> None:
     html = render_html(report_of(bad, ok), {"good": text, "bad": "ignored"})
     page = Page(html)
     assert_inert(page)
-    assert "cannot decode &lt;bytes&gt; as UTF-8" in html
+    assert "<bytes>" not in html
+    assert page.data["documents"][0]["error"] == "cannot decode <bytes> as UTF-8"
+    assert page.data["documents"][0]["ok"] is False
     assert 0 not in page.original and 0 not in page.marks
     assert_highlights(page, 1, ok)
-    assert "is-error" in (page.by_id("doc-0").get("class") or "")
 
 
 def test_render_html_empty_report() -> None:
@@ -469,7 +527,8 @@ def test_render_html_empty_report() -> None:
     page = Page(html)
     assert_inert(page)
     assert "The report holds no documents." in html
-    assert not page.all("mark") or all("data-finding" not in a for a in page.all("mark"))
+    assert page.data["documents"] == []
+    assert page.all("tbody")[-1] == {"id": "doc-rows"}  # the script still finds its table
 
 
 def test_render_html_document_missing_from_texts() -> None:
@@ -478,11 +537,10 @@ def test_render_html_document_missing_from_texts() -> None:
     html = render_html(report_of(result), {"other": "unrelated"})
     page = Page(html)
     assert_inert(page)
-    assert "original text was not given" in html
+    assert "original text was not given" in page.data["documents"][0]["problem"]
     assert not page.marks and not page.original
-    item = page.by_id("d0-f0")
-    assert item["data-start"] == "0" and item["data-end"] == "15"
-    assert "A caption here." in html
+    item = page.items["d0-f0"]
+    assert (item["start"], item["end"], item["text"]) == (0, 15, "A caption here.")
 
 
 @pytest.mark.parametrize(
@@ -495,7 +553,7 @@ def test_render_html_text_not_matching_report(given_text: str) -> None:
     result = decide(text, [fake(text, 0, 15, "caption"), fake(text, 16, 21, "heading")])
     html = render_html(report_of(result), {"doc": given_text})
     page = Page(html)
-    assert "does not match this report" in html
+    assert "does not match this report" in page.data["documents"][0]["problem"]
     assert not page.marks and not page.original
 
 
@@ -528,3 +586,53 @@ def test_render_html_seeds() -> None:
     for n, result in enumerate(results):
         assert_highlights(page, n, result)
     assert len(html.encode("utf-8")) < 40 * sum(len(t) for t in texts.values())
+
+
+# --- the data block and the review tools ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [*PAYLOADS, "</script>", "</SCRIPT >", "<!--<script>", "a\u2028b\u2029c", "&amp;", "]]>", "\\"],
+)
+def test_script_json_cannot_leave_its_element(value: str) -> None:
+    data = {"id": value, "list": [value, {"k": value}], value: 1}
+    text = str(script_json(data))
+    for raw in ("<", ">", "&", "\u2028", "\u2029"):
+        assert raw not in text
+    assert json.loads(text) == data
+
+
+def test_render_html_embeds_report_id() -> None:
+    text = "Houses are destroyed,civilians died."
+    report = report_of(decide(text, [fake(text, 11, 30, "missing_space", "flag")]))
+    page = Page(render_html(report, {"doc": text}))
+    assert page.data["report_id"] == report_id(report)
+    assert page.data["decisions_schema"] == "clean-news/decisions/1"
+    given = Page(render_html(report, {"doc": text}, report_id="sha256:" + "0" * 64))
+    assert given.data["report_id"] == "sha256:" + "0" * 64
+    # The id does not depend on how the report was serialised.
+    assert report_id(json.loads(json.dumps(report, indent=2))) == report_id(report)
+
+
+def test_render_html_index_data() -> None:
+    text = "Keep this. Drop all of this long sentence please."
+    result = decide(text, [fake(text, 11, len(text)), fake(text, 0, 4, "heading", "flag")])
+    bad = DocumentError(id="bad", source="in/bad.txt", error="broken")
+    page = Page(render_html(report_of(result, bad), {"doc": text}))
+    first, second = page.data["documents"]
+    assert first["counts"] == {"boilerplate": 1, "heading": 1}
+    assert first["review"] is True  # more than half would go
+    assert first["stats"]["removed_share"] == result.stats["removed_share"]
+    assert (second["ok"], second["error"], second["findings"]) == (False, "broken", [])
+    sorts = [a["data-sort"] for a in page.all("th") if "data-sort" in a]
+    assert sorts == ["n", "id", "source", "findings", "removed", "review", "decided"]
+
+
+def test_render_html_long_quotes_are_cut() -> None:
+    text = "word " * 200
+    result = decide(text, [fake(text, 0, len(text) - 1, "off_topic", "flag")])
+    page = Page(render_html(report_of(result), {"doc": text}))
+    quoted = page.items["d0-f0"]["text"]
+    assert "characters] …" in quoted and len(quoted) < QUOTE_LIMIT + 40
+    assert page.mark_text[0][0] == text[:-1]  # the highlight itself is whole
