@@ -1,0 +1,163 @@
+"""The line view shared by the line-level detectors (caption, tag_run, metadata, heading,
+boilerplate): each non-blank line with the few measures every one of them reads.
+
+A document's *lines* here are its non-blank lines, stripped of edge white space
+(:attr:`filters.document.Document.content_lines`), numbered from 0. The
+:class:`Line` records and each family's per-line verdicts are computed once per
+document and cached for as long as the document object lives, so the five
+detectors make one pass over the lines between them, and the heading detector
+reads the others' verdicts instead of computing them again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from weakref import WeakKeyDictionary
+
+if TYPE_CHECKING:
+    from ..document import Document
+
+T = TypeVar("T")
+
+#: What a line rule says: reason code, score, evidence (one human phrase).
+Verdict = tuple[str, float, str]
+
+# A word: letters or digits, with inner apostrophes, periods or hyphens ("U.S.", "don't").
+WORD_RE = re.compile(r"\w+(?:['’.\-]\w+)*")
+# Closing quotes and brackets after the final punctuation of a sentence.
+CLOSERS = "\"'”’»)]"
+# Sentence-final punctuation.
+TERMINALS = (".", "!", "?", "…")
+# A URL or an e-mail address.
+LINK_RE = re.compile(r"https?://|www\.|\S@\S+\.\w")
+# Letters of a script written without capitals or spaces (CJK, kana, hangul): no
+# capitalisation rule applies to such lines.
+UNCASED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# The first word of a line after opening punctuation, lower-cased by the caller.
+FIRST_WORD_RE = re.compile(r"[^\w©@]*(©|[\w@][\w'’\-]*)")
+#: A line of this many white-space separated tokens or more is a paragraph: its words
+#: are those tokens and its share of capitalised words is not measured (0.0); the rules
+#: that read capitals are all done with shorter lines.
+PARAGRAPH_WORDS = 25
+# Small words that stay lower case in a title ("War and Peace", "Out of Africa").
+TITLE_SMALL = frozenset(
+    "a an and as at but by de du for from in into la le nor of off on onto or over per the "  # noqa: SIM905
+    "to up upon van via von vs with der den die das des et el".split()
+)  # fmt: skip
+
+
+class Line(NamedTuple):
+    """A non-blank line of a document: ``doc.text[start:end] == text``."""
+
+    #: Position among the document's non-blank lines, from 0.
+    number: int
+    start: int
+    end: int
+    text: str
+    #: ``text.lower()``, for the keyword gates.
+    low: str
+    #: Words (for a paragraph of PARAGRAPH_WORDS or more: white-space separated tokens).
+    words: int
+    #: Ends with ``.``, ``!``, ``?`` or an ellipsis (closing quotes allowed).
+    terminal: bool
+    #: Share of the words (title small words left out) that start with a capital or a digit
+    #: (0.0 for a paragraph of PARAGRAPH_WORDS or more).
+    capitalised: float
+    #: Holds a URL or an e-mail address.
+    link: bool
+    #: Written in a script without case (CJK, hangul).
+    uncased: bool
+    #: The first word, lower-cased, after opening punctuation ("" when there is none).
+    first: str
+
+
+def make_line(text: str, number: int = 0, start: int = 0) -> Line:
+    """One :class:`Line` for ``text`` (a stripped line) at ``start``."""
+    if text.count(" ") < PARAGRAPH_WORDS or len(text.split()) < PARAGRAPH_WORDS:
+        words = WORD_RE.findall(text)
+        n_words = len(words)
+        counted = [w for w in words if w.lower() not in TITLE_SMALL]
+        caps = sum(1 for w in counted if w[0].isupper() or w[0].isdigit())
+        capitalised = caps / len(counted) if counted else 0.0
+    else:  # a paragraph: no rule reads its exact length or its capitals
+        n_words, capitalised = len(text.split()), 0.0
+    low = text.lower()
+    first = FIRST_WORD_RE.match(low)
+    return Line(
+        number=number,
+        start=start,
+        end=start + len(text),
+        text=text,
+        low=low,
+        words=n_words,
+        terminal=text.rstrip(CLOSERS).endswith(TERMINALS),
+        capitalised=capitalised,
+        link=("://" in text or "www." in text or "@" in text) and LINK_RE.search(text) is not None,
+        uncased=not text.isascii() and UNCASED_RE.search(text) is not None,
+        first=first.group(1) if first else "",
+    )
+
+
+_CACHE: WeakKeyDictionary[Document, dict[str, Any]] = WeakKeyDictionary()
+
+
+def cached(doc: Document, key: str, compute: Callable[[Document], T]) -> T:
+    """``compute(doc)``, computed once per document object and key."""
+    store = _CACHE.get(doc)
+    if store is None:
+        store = _CACHE[doc] = {}
+    if key not in store:
+        store[key] = compute(doc)
+    value: T = store[key]
+    return value
+
+
+def lines_of(doc: Document) -> tuple[Line, ...]:
+    """The document's non-blank lines as :class:`Line` records (cached)."""
+    return cached(doc, "lines", _make_lines)
+
+
+def _make_lines(doc: Document) -> tuple[Line, ...]:
+    text = doc.text
+    return tuple(
+        make_line(text[span.start : span.end], i, span.start)
+        for i, span in enumerate(doc.content_lines)
+    )
+
+
+def is_prose(line: Line, min_words: int = 8) -> bool:
+    """A line that reads as running text: enough words, sentence punctuation at the end."""
+    return line.words >= min_words and line.terminal and line.capitalised < 0.6
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of literal phrases, longest first, any white space inside."""
+    escaped = (re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=_by_len))
+    return "(?:" + "|".join(escaped) + ")"
+
+
+def first_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The first words of phrases, lower-cased, as :attr:`Line.first` reads them."""
+    found = set()
+    for phrase in phrases:
+        match = FIRST_WORD_RE.match(phrase.lower())
+        if match:
+            found.add(match.group(1))
+    return frozenset(found)
+
+
+def _by_len(phrase: str) -> tuple[int, str]:
+    return (-len(phrase), phrase)
+
+
+def keyword_gate(keywords: Iterable[str]) -> re.Pattern[str]:
+    """A regex that finds any of the literal keywords: the fast gate before a rule's
+    heavier regexes (search the lower-cased line, :attr:`Line.low`)."""
+    return re.compile("|".join(re.escape(k) for k in sorted(set(keywords), key=_by_len)))
+
+
+def longest_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The longest word of each phrase, lower-cased: selective keywords for a gate."""
+    return frozenset(max(WORD_RE.findall(p.lower()) or [p.lower()], key=len) for p in phrases)
