@@ -108,6 +108,16 @@ def detector_spec() -> SpecFactory:
 
 
 @pytest.fixture
+def only_missing_space(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry holding only ``missing_space_v1``, for tests about selection rules
+    that must not change whenever a detector is added (the snapshot test does that)."""
+    import filters.registry as registry
+
+    specs = registry.load_detectors()
+    monkeypatch.setattr(registry, "_REGISTRY", {"missing_space_v1": specs["missing_space_v1"]})
+
+
+@pytest.fixture
 def registered() -> Iterator[Callable[..., Callable[..., object]]]:
     """``register`` for throw-away detectors; every name is unregistered afterwards."""
     names: list[str] = []

@@ -378,6 +378,7 @@ def test_pipeline_detector_error(
     assert "bad_v1" in str(info.value)
 
 
+@pytest.mark.usefixtures("only_missing_space")
 @pytest.mark.parametrize("name", ["fake_v1"])
 def test_pipeline_uses_registered_detector(
     name: str, registered: Callable[..., Any], finding: FindingFactory

@@ -126,6 +126,7 @@ def test_registry_unregister(name: str) -> None:
     assert "missing_space_v1" in load_detectors()
 
 
+@pytest.mark.usefixtures("only_missing_space")
 @pytest.mark.parametrize(
     ("only", "skip", "expected"),
     [
@@ -148,6 +149,7 @@ def test_registry_select(
     assert [s.name for s in select(only, skip)] == expected
 
 
+@pytest.mark.usefixtures("only_missing_space")
 @pytest.mark.parametrize(
     ("only", "skip", "bad"),
     [

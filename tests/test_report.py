@@ -98,6 +98,7 @@ def test_report_validates(
     assert errors(validator, json.loads(dumps_report(report))) == []
 
 
+@pytest.mark.usefixtures("only_missing_space")
 @pytest.mark.parametrize("settings", [Settings(), Settings(lang="de", actions={"caption": "off"})])
 def test_report_header(settings: Settings) -> None:
     report = make_report(settings)
