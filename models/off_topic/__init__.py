@@ -1,0 +1,1 @@
+"""The off_topic model: training (train.py), measurement (measure.py), card and artefact."""
