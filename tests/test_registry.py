@@ -23,7 +23,19 @@ from filters.registry import (
 # Every registered detector: name -> (family, categories). A new or changed detector shows up
 # here as a diff; update the snapshot in the same change.
 REGISTRY_SNAPSHOT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "boilerplate_v1": ("boilerplate", ("boilerplate",)),
+    "caption_v1": ("caption", ("caption",)),
+    "duplicate_v1": ("duplicate", ("duplicate",)),
+    "foreign_language_v1": ("foreign_language", ("foreign_language",)),
+    "heading_v1": ("heading", ("heading",)),
+    "lookalike_v1": ("lookalike", ("encoding",)),
+    "markup_v1": ("markup", ("markup",)),
+    "metadata_v1": ("metadata", ("metadata",)),
     "missing_space_v1": ("missing_space", ("missing_space",)),
+    "mojibake_v1": ("mojibake", ("encoding",)),
+    "off_topic_v1": ("off_topic", ("off_topic",)),
+    "readability_v1": ("readability", ("readability",)),
+    "tag_run_v1": ("tag_run", ("tag_run",)),
 }
 
 Register = Callable[..., Callable[..., Any]]
