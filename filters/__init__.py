@@ -13,6 +13,7 @@ import logging
 from ._version import __version__
 from .document import Document
 from .findings import CATEGORIES, DEFAULT_ACTIONS, Finding
+from .parallel import clean_batch, clean_many
 from .pipeline import Edit, Pipeline, Result, restore
 from .registry import register
 from .settings import Settings
@@ -28,6 +29,8 @@ __all__ = [
     "Settings",
     "__version__",
     "clean",
+    "clean_batch",
+    "clean_many",
     "register",
     "restore",
 ]

@@ -1,26 +1,32 @@
 """The ``clean-news`` command: parse options, call the Python API, report.
 
 Exit codes: 0 every document cleaned; 1 some documents failed (the others were
-still written, and the report says which and why); 2 usage error. Every error
-is one line on stderr, never a traceback.
+still written, and the report says which and why); 2 usage error; 130
+interrupted. Every error is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ._version import __version__
-from .batch import BatchRunner, OutputPlan
-from .io import InputError, Source, discover, write_atomic
+from .batch import HTML_LIMIT, BatchOutcome, BatchRunner, OutputPlan, ResumeError
+from .console import Progress, summary_table
+from .io import InputError, Source, discover, part_path, write_atomic
+from .parallel import WINDOW
 from .pipeline import Pipeline
 from .registry import RegistryError
-from .report import build_report, dumps_report
+from .report import report_header, summarize
 from .settings import Settings, SettingsError, parse_action
+
+#: Error lines printed as documents fail; the rest are counted (the report has them all).
+MAX_ERROR_LINES = 100
 
 EXAMPLES = """\b
 Examples:
@@ -30,6 +36,8 @@ Examples:
   cat article.txt | clean-news - > clean.txt
   clean-news --action heading=flag --skip missing_space in/ -o out/
   clean-news --config clean-news.toml 'data/**/*.txt' -o out/
+  clean-news big.jsonl.zst -o clean.jsonl --jobs 4 --resume
+  clean-news --engine ray --ray-address auto s3://bucket/in/ -o s3://bucket/out/
 
 \b
 Categories: off_topic caption tag_run metadata boilerplate heading markup
@@ -42,6 +50,12 @@ class UsageProblem(click.ClickException):
     """A usage error found after parsing (bad path, bad setting): exit code 2."""
 
     exit_code = 2
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C during a --resume run: what was written is kept (exit code 130)."""
+
+    exit_code = 130
 
 
 class OneLineErrors(click.Command):
@@ -132,7 +146,47 @@ def _error(message: str) -> None:
     metavar="SHARE",
     help="Above this share removed, removals become flags and review is asked (default 0.5).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes; default: every core when there are more than 50 documents, else 1.",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(min=1),
+    default=WINDOW,
+    show_default=True,
+    metavar="N",
+    help="Documents per window for cross-document detectors.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted JSONL run from what its output (OUT.part) already holds.",
+)
+@click.option(
+    "--html-limit",
+    type=click.IntRange(min=1),
+    default=HTML_LIMIT,
+    show_default=True,
+    metavar="N",
+    help="The HTML page shows at most the first N documents.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="ray: clean JSONL with Ray Data (pip install 'clean-news[ray]').",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDRESS",
+    help="Ray cluster to join (e.g. auto, ray://host:10001); default: start a local one.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr.")
 @click.version_option(__version__, "-V", "--version", prog_name="clean-news")
 def cli(
     inputs: tuple[str, ...],
@@ -149,21 +203,35 @@ def cli(
     lang: str | None,
     min_confidence: float | None,
     max_removed_share: float | None,
+    jobs: int | None,
+    window: int,
+    resume: bool,
+    html_limit: int,
+    engine: str,
+    ray_address: str | None,
     quiet: bool,
 ) -> int:
     """Clean scraped news text and report every change.
 
-    INPUTS are files, folders (searched for *.txt and *.jsonl), globs, or - for
-    standard input (also the default). Cleaned text goes to stdout unless
-    --output says otherwise.
+    INPUTS are files, folders (searched for *.txt, *.jsonl, *.jsonl.gz and
+    *.jsonl.zst), globs, or - for standard input (also the default). Cleaned
+    text goes to stdout unless --output says otherwise; an output named *.gz or
+    *.zst is compressed.
     """
     settings = _settings(config, actions, only, skip, lang, min_confidence, max_removed_share)
+    if engine == "ray":
+        return _run_ray(inputs, output, settings, text_field, id_field, window, jobs, ray_address,
+                        report_path, html_path, resume, quiet)  # fmt: skip
+    if ray_address:
+        raise UsageProblem("--ray-address needs --engine ray")
     try:
         pipeline = Pipeline(settings)
         sources = discover(inputs, fmt)
     except (RegistryError, InputError) as exc:
         raise UsageProblem(str(exc)) from None
     plan = _plan_output(output, sources, inputs)
+    progress = Progress(sys.stderr, enabled=not quiet and _is_terminal(sys.stderr))
+    errors = _ErrorLines(progress)
     runner = BatchRunner(
         pipeline,
         plan,
@@ -172,21 +240,144 @@ def cli(
         id_field=id_field,
         keep_texts=html_path is not None,
         stdin=sys.stdin.buffer,
+        jobs=jobs,
+        window=window,
+        report_path=Path(report_path) if report_path else None,
+        html_limit=html_limit,
+        resume=resume,
+        progress=progress.update,
+        on_error=errors,
     )
-    batch = runner.run(sources)
-    report = build_report(batch.outcomes, settings, pipeline.detector_names)
-    if report_path:
-        write_atomic(Path(report_path), dumps_report(report))
+    try:
+        batch = runner.run(sources)
+    except ResumeError as exc:
+        raise UsageProblem(str(exc)) from None
+    except KeyboardInterrupt:
+        progress.clear()
+        if resume:
+            kept = (
+                part_path(plan.path) if plan.kind == "file" and plan.path else f"{plan.path}/*.part"
+            )
+            raise Interrupted(
+                f"interrupted; the records written so far are kept in {kept}: "
+                "run the same command again to continue"
+            ) from None
+        raise
+    except BrokenProcessPool:
+        progress.clear()
+        raise click.ClickException(
+            "a worker process died (out of memory?); outputs were not completed"
+            + ("; run again with --resume to continue" if resume else "")
+        ) from None
+    finally:
+        progress.clear()
+    errors.finish()
     if html_path:
-        from .html_report import render_html  # Jinja2 is loaded only when asked for
-
-        write_atomic(Path(html_path), render_html(report, batch.texts))
-    for doc in report["documents"]:
-        if doc["status"] == "error":
-            _error(doc["error"])
+        _write_html(Path(html_path), batch, settings, pipeline.detector_names, html_limit)
     if not quiet:
-        _summary(report["summary"])
+        summary = batch.summary.to_dict()
+        for line in summary_table(summary, batch.seconds, batch.jobs, batch.resumed):
+            click.echo(line, err=True)
     return 1 if batch.failed else 0
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _ErrorLines:
+    """Prints failed documents' errors as they come, up to MAX_ERROR_LINES."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        if self.count <= MAX_ERROR_LINES:
+            self.progress.clear()
+            _error(message)
+
+    def finish(self) -> None:
+        if self.count > MAX_ERROR_LINES:
+            more = self.count - MAX_ERROR_LINES
+            _error(f"{more:,} more documents failed; the report (--report) lists every one")
+
+
+def _write_html(
+    path: Path, batch: BatchOutcome, settings: Settings, detectors: list[str], limit: int
+) -> None:
+    from .html_report import render_html  # Jinja2 is loaded only when asked for
+
+    report = {
+        **report_header(settings, detectors),
+        "documents": batch.documents,
+        "summary": summarize(batch.documents),
+    }
+    write_atomic(path, render_html(report, batch.texts))
+    if batch.not_shown:
+        total = len(batch.documents) + batch.not_shown
+        click.echo(
+            f"clean-news: note: the HTML page shows the first {len(batch.documents):,} of "
+            f"{total:,} documents (--html-limit {limit}); the JSON report has them all",
+            err=True,
+        )
+
+
+def _run_ray(
+    inputs: tuple[str, ...],
+    output: str | None,
+    settings: Settings,
+    text_field: str,
+    id_field: str,
+    window: int,
+    jobs: int | None,
+    address: str | None,
+    report_path: str | None,
+    html_path: str | None,
+    resume: bool,
+    quiet: bool,
+) -> int:
+    """``--engine ray``: JSONL in, a folder of JSONL files out, through Ray Data."""
+    if report_path or html_path or resume:
+        raise UsageProblem(
+            "--report, --html and --resume are not available with --engine ray; "
+            "each output line carries its findings in clean_news"
+        )
+    if not inputs or "-" in inputs:
+        raise UsageProblem("--engine ray reads JSONL files, folders or URIs, not standard input")
+    if not output or output == "-" or output.endswith((".jsonl", ".gz", ".zst")):
+        raise UsageProblem("--engine ray writes a folder of .jsonl files; give -o FOLDER/")
+    from . import ray_data
+
+    try:
+        Pipeline(settings)  # unknown detector names fail here, before Ray starts
+        result = ray_data.run_jsonl(
+            list(inputs),
+            output,
+            settings,
+            address=address,
+            text_field=text_field,
+            id_field=id_field,
+            window=window,
+            concurrency=jobs,
+            progress=not quiet and _is_terminal(sys.stderr),
+        )
+    except (RegistryError, ray_data.RayUnavailable, InputError) as exc:
+        raise UsageProblem(str(exc)) from None
+    errors = _ErrorLines(Progress(sys.stderr, enabled=False))
+    for message in result.errors:
+        errors(message)
+    errors.finish()
+    if not quiet:
+        summary = result.summary.to_dict()
+        for line in summary_table(summary, result.seconds, result.workers):
+            click.echo(line, err=True)
+        click.echo(f"clean-news: output written to {output} (one or more .jsonl files)", err=True)
+    return 1 if result.summary.failed else 0
 
 
 def _settings(
@@ -261,23 +452,6 @@ def _check_targets(plan: OutputPlan, sources: list[Source]) -> None:
                 f"inputs {seen[resolved].name} and {source.name} would both write {target}"
             )
         seen[resolved] = source
-
-
-def _summary(summary: dict[str, Any]) -> None:
-    parts = [f"{summary['ok']} of {summary['documents']} documents cleaned"]
-    if summary["failed"]:
-        parts.append(f"{summary['failed']} failed")
-    parts.append(f"{summary['review']} need review")
-    parts.append(f"{summary['chars_removed']} characters removed")
-    counts = [
-        f"{cat} {c['applied']}/{c['findings']}"
-        for cat, c in summary["categories"].items()
-        if c["findings"]
-    ]
-    line = ", ".join(parts)
-    if counts:
-        line += "; applied/found: " + ", ".join(counts)
-    click.echo(f"clean-news: {line}", err=True)
 
 
 main = cli

@@ -47,7 +47,7 @@ def test_cli_help_has_examples(runner, args):
 
 
 def test_cli_file_to_stdout_repairs_glued_commas(runner):
-    result = run(runner, str(SEED_001))
+    result = run(runner, str(SEED_001), "--only", "missing_space")
     assert result.exit_code == 0
     original = SEED_001.read_text(encoding="utf-8")
     assert "destroyed, civilians" in result.stdout
@@ -170,6 +170,9 @@ def test_cli_jsonl_bad_lines_do_not_stop_the_batch(runner, tmp_path):
         (["--only", "no_such_detector", "-"], "unknown detector 'no_such_detector'"),
         (["--min-confidence", "2", "-"], "min_confidence must be from 0 to 1"),
         (["--config", "missing.toml", "-"], "cannot read config missing.toml"),
+        (["--jobs", "0", "-"], "0 is not in the range x>=1"),
+        (["--window", "0", "-"], "0 is not in the range x>=1"),
+        (["--engine", "spark", "-"], "'spark' is not one of 'local', 'ray'"),
     ],
 )
 def test_cli_usage_errors_exit_2_with_one_line(runner, args, message):
