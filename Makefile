@@ -10,7 +10,7 @@ OUT    ?= out
 
 help:
 	@echo "make demo    install, clean seeds/ into $(OUT)/ (texts, report.json, report.html)"
-	@echo "make test    install the dev extra, run ruff, mypy and the whole pytest suite"
+	@echo "make test    install the dev and ray extras, run ruff, mypy and the whole pytest suite"
 	@echo "make lint    ruff check, ruff format --check, mypy"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make eval    measure every detector on ../shared/corpora (or \$$CLEAN_NEWS_DATA) and seeds/"
@@ -48,7 +48,12 @@ format: dev
 	$(BIN)/ruff format filters models tests
 	$(BIN)/ruff check --fix filters models tests
 
-test: lint
+# The suite also runs Ray Data for real on a local cluster: the ray extra.
+$(VENV)/.installed-test: $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet -e '.[dev,ray]'
+	@touch $@
+
+test: lint $(VENV)/.installed-test
 	$(BIN)/pytest
 
 golden: dev
