@@ -16,7 +16,25 @@ extractor output, and separately the clean gold bodies) it prints:
 * the time per stage of our pipeline: segmentation, each detector, decide/apply;
 * peak memory: the process's maxrss, and tracemalloc's peak while our pipeline
   cleans the corpus;
-* ``--jobs 1`` vs ``--jobs 2`` once the package has a parallel mode.
+* ``clean-news --jobs 1`` against ``--jobs 2`` on the corpus as JSONL (each
+  pass a new process, as users run it): documents/s, documents/s per core, the
+  scaling efficiency (docs/s at 2 processes over twice the docs/s at 1) by the
+  wall clock, and by CPU time (the CPU seconds of one process over those of the
+  parent and two workers, sampled from ``/proc``): on a shared machine the wall
+  clock shows the load, the CPU figure our overhead; and that both outputs are
+  the same bytes;
+* the overhead per document of the JSONL path: the command's runner
+  (read, parse, clean, serialise, write) against ``Pipeline.run`` on the same
+  texts, one process;
+* peak memory of ``clean-news`` on a large JSONL file generated from the
+  corpus (``--big-mb``, default 600 MB, written under ``--out`` and deleted
+  afterwards): the largest resident set of the whole process tree (parent,
+  fork server and workers, sampled), and of its largest process;
+* Ray Data on a local cluster (``ray.init(num_cpus=2)``) beside the local
+  runner with two processes, on the same JSONL file, when Ray is installed.
+
+The last three need a corpus of at least 1,000 documents (a large file made
+of a handful of texts repeated would measure nothing real).
 
 datatrove (English words and sentences through a blank spaCy pipeline, which
 needs no model download) lives in the bench environment only; without it the
@@ -28,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import inspect
 import json
 import os
@@ -36,6 +55,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from collections import Counter
@@ -50,6 +70,7 @@ from filters import Pipeline, Settings
 from filters.document import Document
 from filters.evaluation import data
 from filters.findings import Finding
+from filters.parallel import available_cores
 from filters.registry import Context, select
 
 SCHEMA = "clean-news/bench/1"
@@ -72,6 +93,15 @@ WARMUP_DOCS = 200
 PROBE_TEXT = "The council met on Monday. It voted to keep the library open.\n" * 8
 RESEARCH_DATATROVE_DOCS_S = 53
 GOAL_DOCS_S = 1000
+#: Smallest corpus for the large-file, JSONL-overhead and Ray measurements.
+MIN_SCALE_DOCS = 1000
+#: Documents for the JSONL-overhead figure (a per-document figure: no need for more).
+OVERHEAD_DOCS = 1000
+#: Records of the input of the ``--jobs`` figures (the corpus repeated), at least.
+JOBS_DOCS = 5000
+#: Goals of issue 8.
+GOAL_EFFICIENCY = 0.85
+GOAL_PEAK_RSS = 400e6
 
 
 class DataMissing(Exception):
@@ -330,7 +360,11 @@ def max_rss() -> int:
 
 
 def parallel_entry(pipeline: Pipeline) -> Callable[..., Iterable[object]] | None:
-    """The package's parallel entry point (``clean_many`` or ``run_many`` with ``jobs``), if any."""
+    """A parallel method on the pipeline (``clean_many`` or ``run_many`` with ``jobs``), if any.
+
+    The ``--jobs`` figures run the command itself (:func:`measure_jobs`); this finds
+    a pipeline-level API for callers that want one (``filters.clean_many`` is a function).
+    """
     for name in ("clean_many", "run_many"):
         method = getattr(pipeline, name, None)
         if callable(method) and "jobs" in inspect.signature(method).parameters:
@@ -347,16 +381,339 @@ def _with_jobs(
     return run
 
 
+class TreeSampler:
+    """Samples CPU time and resident memory of a process and all its descendants.
+
+    Linux only (``/proc``); elsewhere :attr:`available` is False and the figures
+    stay 0. CPU time of a process that ends between two samples is counted up
+    to its last sample.
+    """
+
+    def __init__(self, pid: int | None = None, interval: float = 0.05, pss: bool = False) -> None:
+        self.pid = pid or os.getpid()
+        self.interval = interval
+        self.pss = pss
+        self.available = Path("/proc/self/stat").exists()
+        self.cpu: dict[int, float] = {}
+        self.baseline: dict[int, float] = {}
+        self.peak_total_rss = 0
+        self.peak_total_pss = 0
+        self.peak_process_rss = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK") if self.available else 100
+        self._page = resource.getpagesize()
+
+    def __enter__(self) -> TreeSampler:
+        if self.available:
+            self.sample()
+            self.baseline = dict(self.cpu)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.available:
+            self._thread.join()
+            self.sample()
+
+    def others_cpu(self) -> float:
+        """CPU seconds the descendants used while sampled (this process left out)."""
+        me = os.getpid()
+        return sum(c - self.baseline.get(p, 0.0) for p, c in self.cpu.items() if p != me)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def sample(self) -> None:
+        stats = _proc_stats()
+        tree = _descendants(self.pid, stats) | {self.pid}
+        total = total_pss = 0
+        for pid in tree:
+            if pid not in stats:
+                continue
+            _, cpu_ticks, rss_pages = stats[pid]
+            self.cpu[pid] = cpu_ticks / self._tick
+            rss = rss_pages * self._page
+            total += rss
+            self.peak_process_rss = max(self.peak_process_rss, rss)
+            if self.pss:
+                total_pss += _pss(pid)
+        self.peak_total_rss = max(self.peak_total_rss, total)
+        self.peak_total_pss = max(self.peak_total_pss, total_pss)
+
+
+def _proc_stats() -> dict[int, tuple[int, int, int]]:
+    """pid -> (parent pid, utime + stime in ticks, rss in pages), from /proc."""
+    stats: dict[int, tuple[int, int, int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # after the name: state ppid ... utime(12) stime(13) ... rss(22), 0-based
+        stats[int(entry.name)] = (
+            int(fields[1]),
+            int(fields[11]) + int(fields[12]),
+            int(fields[21]),
+        )
+    return stats
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes (shared pages divided among their sharers), or 0."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _descendants(pid: int, stats: Mapping[int, tuple[int, int, int]]) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for child, (parent, _, _) in stats.items():
+        children.setdefault(parent, []).append(child)
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
 def measure_jobs(
-    corpus: Corpus, reps: int, progress: Callable[[str], None] = lambda _: None
+    corpus: Corpus,
+    reps: int,
+    progress: Callable[[str], None] = lambda _: None,
+    workdir: Path | None = None,
 ) -> dict[str, Any] | None:
-    """``jobs=1`` against ``jobs=2`` through the package's own parallel mode, when it has one."""
-    entry = parallel_entry(Pipeline())
-    if entry is None:
+    """``clean-news IN.jsonl -o OUT.jsonl --jobs 1`` against ``--jobs 2``, each a new process.
+
+    The command as users run it, both cold (a fresh process loads the models and
+    fills the detectors' caches, as the workers of ``--jobs 2`` do), passes of
+    the two alternating. The input is the corpus as JSONL, repeated to at least
+    :data:`JOBS_DOCS` records for a full corpus (with the default window of 1,000,
+    enough windows to keep two processes busy). Wall-clock and CPU seconds of
+    the whole process tree (sampled from ``/proc``) per pass; the outputs of the
+    two must be identical.
+    """
+    if workdir is None:
         return None
-    runners = {f"jobs={n}": _with_jobs(entry, n) for n in (1, 2)}
-    timings, _ = measure(runners, corpus, reps, progress)
-    return {name: t.to_dict() for name, t in timings.items()}
+    workdir.mkdir(parents=True, exist_ok=True)
+    source = workdir / "bench-jobs.jsonl"
+    target = {n: workdir / f"bench-jobs.out{n}.jsonl" for n in (1, 2)}
+    large = len(corpus.texts) >= MIN_SCALE_DOCS
+    target_bytes = corpus.bytes * -(-JOBS_DOCS // len(corpus.texts)) if large else 0
+    records, size = write_corpus_jsonl(source, corpus.texts, target_bytes)
+    timings = {n: Timing(records, size) for n in (1, 2)}
+    loads: list[float] = []
+    identical = True
+    try:
+        for rep in range(reps):
+            for jobs in (1, 2):
+                progress(f"{corpus.name}: --jobs {jobs} on {records:,} records, pass {rep + 1}")
+                command = [sys.executable, "-c", "from filters.cli import main; main()"]
+                command += [str(source), "-o", str(target[jobs]), "-q", "--jobs", str(jobs)]
+                start = time.perf_counter()
+                proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+                with TreeSampler(proc.pid, interval=0.1) as sampler:
+                    proc.wait()
+                timings[jobs].wall.append(time.perf_counter() - start)
+                timings[jobs].cpu.append(sampler.others_cpu())
+                if hasattr(os, "getloadavg"):
+                    loads.append(os.getloadavg()[0])
+            identical = identical and target[1].read_bytes() == target[2].read_bytes()
+    finally:
+        for path in (source, *target.values()):
+            path.unlink(missing_ok=True)
+    one, two = timings[1].to_dict(), timings[2].to_dict()
+    cpu_one = statistics.median(timings[1].cpu)
+    cpu_two = statistics.median(timings[2].cpu)
+    return {
+        "corpus": corpus.name,
+        "records": records,
+        "jobs=1": one,
+        "jobs=2": two,
+        "efficiency_wall": two["docs_per_s"]["median"] / (2 * one["docs_per_s"]["median"]),
+        "efficiency_cpu": cpu_one / cpu_two if cpu_two > 0 else None,
+        "cpu_measured": TreeSampler().available,
+        "identical_output": identical,
+        "loadavg_during": loads,
+        "cores_usable": available_cores(),
+    }
+
+
+# ------------------------------------------------------------ JSONL files
+
+
+def write_corpus_jsonl(path: Path, texts: Sequence[str], target_bytes: int = 0) -> tuple[int, int]:
+    """The texts as JSONL records (repeated with new ids until ``target_bytes``), streamed.
+
+    Returns the number of records and of bytes written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records = written = 0
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        rep = 0
+        while True:
+            for i, text in enumerate(texts):
+                line = json.dumps({"id": f"r{rep}-{i}", "text": text}, ensure_ascii=False) + "\n"
+                out.write(line)
+                records += 1
+                written += len(line.encode("utf-8"))
+            rep += 1
+            if written >= target_bytes:
+                return records, written
+
+
+def jsonl_overhead(
+    corpus: Corpus, workdir: Path, reps: int, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """The command's JSONL runner (one process) against ``Pipeline.run`` on the same texts."""
+    from filters.batch import BatchRunner, OutputPlan
+    from filters.io import discover
+
+    source = workdir / "bench-corpus.jsonl"
+    write_corpus_jsonl(source, corpus.texts)
+    target = workdir / "bench-corpus.clean.jsonl"
+    pipeline = Pipeline()
+
+    def runner_pass(texts: Sequence[str]) -> int:
+        plan = OutputPlan("file", target)
+        runner = BatchRunner(pipeline, plan, sys.stdout, jobs=1)
+        return runner.run(discover((str(source),), None)).summary.documents
+
+    def run_pass(texts: Sequence[str]) -> int:
+        return clean_all(pipeline)(texts)
+
+    try:
+        runner_pass(corpus.texts[:1])
+        timings, _ = measure({"jsonl": runner_pass, "run": run_pass}, corpus, reps, progress)
+    finally:
+        for path in (source, target):
+            path.unlink(missing_ok=True)
+    jsonl = statistics.median(timings["jsonl"].wall)
+    plain = statistics.median(timings["run"].wall)
+    docs = max(len(corpus.texts), 1)
+    return {
+        "corpus": corpus.name,
+        "docs": len(corpus.texts),
+        "jsonl_us_per_doc": jsonl / docs * 1e6,
+        "run_us_per_doc": plain / docs * 1e6,
+        "overhead_us_per_doc": (jsonl - plain) / docs * 1e6,
+        "overhead_share": (jsonl - plain) / plain if plain > 0 else None,
+        "jsonl": timings["jsonl"].to_dict(),
+        "run": timings["run"].to_dict(),
+    }
+
+
+def big_file_memory(
+    corpus: Corpus, workdir: Path, megabytes: int, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """``clean-news BIG.jsonl -o OUT.jsonl`` in a subprocess: time and peak memory of its tree."""
+    source = workdir / "bench-big.jsonl"
+    target = workdir / "bench-big.clean.jsonl"
+    progress(f"writing a {megabytes:,} MB JSONL file from {corpus.name}")
+    try:
+        records, size = write_corpus_jsonl(source, corpus.texts, megabytes * 1_000_000)
+        progress(f"clean-news on {records:,} records ({_mb(size)}), default --jobs")
+        command = [
+            sys.executable,
+            "-c",
+            "from filters.cli import main; main()",
+            str(source),
+            "-o",
+            str(target),
+            "-q",
+        ]
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        with TreeSampler(proc.pid, interval=0.2, pss=True) as sampler:
+            _, stderr = proc.communicate()
+        seconds = time.perf_counter() - start
+        out_size = target.stat().st_size if target.exists() else 0
+    finally:
+        for path in (source, target):
+            path.unlink(missing_ok=True)
+    return {
+        "corpus": corpus.name,
+        "records": records,
+        "input_bytes": size,
+        "output_bytes": out_size,
+        "returncode": proc.returncode,
+        "stderr": stderr.strip()[-500:],
+        "seconds": seconds,
+        "docs_per_s": records / seconds if seconds > 0 else None,
+        "peak_tree_rss": sampler.peak_total_rss if sampler.available else None,
+        "peak_tree_pss": sampler.peak_total_pss if sampler.available else None,
+        "peak_process_rss": sampler.peak_process_rss if sampler.available else None,
+    }
+
+
+def ray_local(
+    corpus: Corpus, workdir: Path, reps: int, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """Ray Data on a local 2-CPU cluster against the local runner with 2 processes."""
+    try:
+        ray = importlib.import_module("ray")
+    except ImportError as exc:
+        return {"available": False, "reason": f"Ray is not importable ({exc})"}
+    from filters.batch import BatchRunner, OutputPlan
+    from filters.io import discover
+    from filters.ray_data import init_ray, run_jsonl
+
+    source = workdir / "bench-ray.jsonl"
+    records, size = write_corpus_jsonl(source, corpus.texts)
+    local_out = workdir / "bench-ray.local.jsonl"
+    ray_out = workdir / "bench-ray-out"
+    pipeline = Pipeline()
+    start = time.perf_counter()
+    init_ray(num_cpus=2)
+    startup = time.perf_counter() - start
+    timings = {"ray": Timing(records, size), "local jobs=2": Timing(records, size)}
+    try:
+        for rep in range(reps):
+            progress(f"{corpus.name}: Ray local cluster, pass {rep + 1} of {reps}")
+            _remove_tree(ray_out)
+            wall, cpu = time.perf_counter(), time.process_time()
+            run_jsonl([str(source)], str(ray_out) + "/", window=1000)
+            timings["ray"].wall.append(time.perf_counter() - wall)
+            timings["ray"].cpu.append(time.process_time() - cpu)
+            progress(f"{corpus.name}: local runner jobs=2, pass {rep + 1} of {reps}")
+            wall, cpu = time.perf_counter(), time.process_time()
+            runner = BatchRunner(pipeline, OutputPlan("file", local_out), sys.stdout, jobs=2)
+            runner.run(discover((str(source),), None))
+            timings["local jobs=2"].wall.append(time.perf_counter() - wall)
+            timings["local jobs=2"].cpu.append(time.process_time() - cpu)
+    finally:
+        ray.shutdown()
+        source.unlink(missing_ok=True)
+        local_out.unlink(missing_ok=True)
+        _remove_tree(ray_out)
+    figures = {name: t.to_dict() for name, t in timings.items()}
+    ratio = figures["ray"]["docs_per_s"]["median"] / figures["local jobs=2"]["docs_per_s"]["median"]
+    return {
+        "available": True,
+        "version": _version("ray"),
+        "corpus": corpus.name,
+        "startup_seconds": startup,
+        "throughput": figures,
+        "ratio_ray_to_local": ratio,
+    }
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_dir():
+        for child in path.iterdir():
+            child.unlink()
+        path.rmdir()
 
 
 # ------------------------------------------------------------------- the run
@@ -367,8 +724,17 @@ def run_bench(
     reps: int = 5,
     progress: Callable[[str], None] = lambda _: None,
     with_reference: bool = True,
+    *,
+    workdir: Path | None = None,
+    big_mb: int = 0,
+    with_ray: bool = False,
 ) -> dict[str, Any]:
-    """Every figure of the bench, as the JSON-ready dictionary written to bench.json."""
+    """Every figure of the bench, as the JSON-ready dictionary written to bench.json.
+
+    The large-file (``big_mb`` > 0), JSONL-overhead and Ray (``with_ray``)
+    measurements run on the first corpus when it has at least
+    :data:`MIN_SCALE_DOCS` documents and ``workdir`` says where files may go.
+    """
     report: dict[str, Any] = {"schema": SCHEMA, "reps": reps, "warmup_docs": WARMUP_DOCS}
     report["corpora"] = [
         {"name": c.name, "source": c.source, "docs": len(c.texts), "skipped_empty": c.skipped_empty,
@@ -413,10 +779,42 @@ def run_bench(
             ours = timings["clean-news"].to_dict()["docs_per_s"]["median"]
             theirs = timings["datatrove"].to_dict()["docs_per_s"]["median"]
             report["ratio"][corpus.name] = ours / theirs
-    report["jobs"] = measure_jobs(corpora[0], reps, progress) if corpora else None
+    report["jobs"] = measure_jobs(corpora[0], reps, progress, workdir) if corpora else None
+    report["scale"] = run_scale(corpora, reps, progress, workdir, big_mb, with_ray)
     rss["end"] = max_rss()
     report["memory"]["maxrss"] = rss
     return report
+
+
+def run_scale(
+    corpora: Sequence[Corpus],
+    reps: int,
+    progress: Callable[[str], None],
+    workdir: Path | None,
+    big_mb: int,
+    with_ray: bool,
+) -> dict[str, Any]:
+    """The JSONL overhead, large-file memory and Ray figures, or why they were skipped."""
+    scale: dict[str, Any] = {"jsonl": None, "big_file": None, "ray": None, "skipped": None}
+    if not corpora or workdir is None:
+        scale["skipped"] = "no corpus or no folder for the files (--out)"
+        return scale
+    corpus = corpora[0]
+    if len(corpus.texts) < MIN_SCALE_DOCS:
+        scale["skipped"] = (
+            f"{corpus.name} has {len(corpus.texts):,} documents; these figures need "
+            f"at least {MIN_SCALE_DOCS:,}"
+        )
+        return scale
+    workdir.mkdir(parents=True, exist_ok=True)
+    progress("JSONL path against Pipeline.run")
+    sample = Corpus(corpus.name, corpus.texts[:OVERHEAD_DOCS], source=corpus.source)
+    scale["jsonl"] = jsonl_overhead(sample, workdir, reps, progress)
+    if big_mb > 0:
+        scale["big_file"] = big_file_memory(corpus, workdir, big_mb, progress)
+    if with_ray:
+        scale["ray"] = ray_local(corpus, workdir, max(1, min(reps, 2)), progress)
+    return scale
 
 
 def machine_info() -> dict[str, Any]:
@@ -620,15 +1018,98 @@ def render_report(report: Mapping[str, Any], machine: Mapping[str, Any]) -> str:
     peaks = ", ".join(f"{k} {_mb(v)}" for k, v in mem["tracemalloc_peak"].items())
     out.append(f"        tracemalloc peak while our pipeline cleans the corpus: {peaks}")
     out.append("")
-    if report["jobs"] is None:
-        out.append("jobs: n/a (no parallel mode yet)")
-    else:
-        rows = [
-            [k, _spread(v["docs_per_s"]), _spread(v["mb_per_s"], 2)]
-            for k, v in report["jobs"].items()
-        ]
-        out.append(render_table(["jobs", "docs/s", "MB/s"], rows))
+    out.extend(_render_jobs(report.get("jobs")))
+    out.extend(_render_scale(report.get("scale")))
     return "\n".join(out)
+
+
+def _render_jobs(jobs: Mapping[str, Any] | None) -> list[str]:
+    if jobs is None:
+        return ["jobs: skipped (no folder for the files: --out)"]
+    out = [
+        f"--jobs 1 against --jobs 2: clean-news on {jobs['records']:,} records of {jobs['corpus']} "
+        "(JSONL in and out, a new process each pass), median (min-max) over the passes"
+    ]
+    rows = []
+    for n in (1, 2):
+        t = jobs[f"jobs={n}"]
+        cpu = statistics.median(t["cpu_seconds"]) if t["cpu_seconds"] else 0.0
+        rows.append(
+            [
+                f"--jobs {n}",
+                _spread(t["docs_per_s"]),
+                f"{t['docs_per_s']['median'] / n:,.0f}",
+                _spread(t["mb_per_s"], 2),
+                f"{cpu:,.1f}",
+            ]
+        )
+    headers = ["processes", "docs/s", "docs/s per core", "MB/s", "cpu s (whole tree)"]
+    out.append(render_table(headers, rows))
+    eff_cpu = jobs.get("efficiency_cpu")
+    cpu_text = f"{eff_cpu:.2f}" if eff_cpu is not None and jobs.get("cpu_measured") else "n/a"
+    loads = jobs.get("loadavg_during") or []
+    load = f"{min(loads):.2f}-{max(loads):.2f}" if loads else "n/a"
+    out.append(
+        f"scaling efficiency at 2 processes: {jobs['efficiency_wall']:.2f} by the wall clock, "
+        f"{cpu_text} by CPU time (goal {GOAL_EFFICIENCY}); outputs identical: "
+        f"{'yes' if jobs['identical_output'] else 'NO'}; {jobs['cores_usable']} usable cores, "
+        f"1-minute load average {load} during the passes"
+    )
+    out.append(
+        "(the wall-clock figure needs two idle cores; on a shared machine the CPU figure, "
+        "one process's CPU seconds over what the two workers and their parent need in all, "
+        "isolates our own overhead)"
+    )
+    return out
+
+
+def _render_scale(scale: Mapping[str, Any] | None) -> list[str]:
+    if not scale:
+        return []
+    out = [""]
+    if scale.get("skipped"):
+        return [*out, f"JSONL overhead, large file, Ray: skipped: {scale['skipped']}"]
+    jsonl = scale.get("jsonl")
+    if jsonl:
+        out.append(
+            f"JSONL path ({jsonl['corpus']}, {jsonl['docs']:,} records, one process): "
+            f"{jsonl['jsonl_us_per_doc']:,.0f} µs/doc against {jsonl['run_us_per_doc']:,.0f} "
+            f"µs/doc for Pipeline.run: overhead {jsonl['overhead_us_per_doc']:,.0f} µs/doc "
+            f"({(jsonl['overhead_share'] or 0):.1%})"
+        )
+    big = scale.get("big_file")
+    if big:
+        peak = big["peak_tree_rss"]
+        verdict = "" if peak is None else (" (under" if peak < GOAL_PEAK_RSS else " (over")
+        verdict += f" the {_mb(GOAL_PEAK_RSS)} goal)" if verdict else ""
+        out.append(
+            f"large file: {big['records']:,} records, {_mb(big['input_bytes'])} in, "
+            f"{_mb(big['output_bytes'])} out, {big['seconds']:,.0f} s "
+            f"({(big['docs_per_s'] or 0):,.0f} docs/s), exit code {big['returncode']}"
+        )
+        out.append(
+            f"        peak RSS of the whole process tree (parent, fork server, workers) "
+            f"{_mb(peak or 0)}{verdict}; PSS (shared pages counted once) "
+            f"{_mb(big.get('peak_tree_pss') or 0)}; largest single process "
+            f"{_mb(big['peak_process_rss'] or 0)}"
+        )
+    ray = scale.get("ray")
+    if ray:
+        if not ray.get("available"):
+            out.append(f"Ray: skipped: {ray['reason']}")
+        else:
+            rows = [
+                [name, _spread(t["docs_per_s"]), _spread(t["mb_per_s"], 2), t["reps"]]
+                for name, t in ray["throughput"].items()
+            ]
+            out.append(
+                f"Ray {ray['version']} local cluster (2 CPUs; ray.init took "
+                f"{ray['startup_seconds']:.1f} s, not counted) beside the local runner, "
+                f"JSONL file to JSONL output, {ray['corpus']}"
+            )
+            out.append(render_table(["engine", "docs/s", "MB/s", "passes"], rows))
+            out.append(f"ratio Ray / local: {ray['ratio_ray_to_local']:.2f}")
+    return out
 
 
 # ------------------------------------------------------------------ command
@@ -642,6 +1123,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=_positive, default=5, help="timed passes (default 5)")
     parser.add_argument("--limit", type=_positive, default=None, help="documents per corpus")
     parser.add_argument("--out", type=Path, default=None, help="folder for bench.json")
+    parser.add_argument(
+        "--big-mb",
+        type=int,
+        default=600,
+        help="size of the generated JSONL file for the memory figure, in MB (0: skip)",
+    )
+    parser.add_argument("--no-ray", action="store_true", help="skip the Ray measurement")
     return parser.parse_args(argv)
 
 
@@ -667,7 +1155,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench: {message}", file=sys.stderr, flush=True)
 
     machine = machine_info()
-    report = run_bench(corpora, args.reps, progress)
+    workdir = args.out if args.out is not None else REPO_ROOT / "out" / "eval"
+    report = run_bench(
+        corpora,
+        args.reps,
+        progress,
+        workdir=workdir,
+        big_mb=args.big_mb,
+        with_ray=not args.no_ray,
+    )
     machine["loadavg_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     print(render_report(report, machine))
     if args.out is not None:
