@@ -76,7 +76,7 @@ BENCH_VENV ?= .venv-bench
 $(BENCH_VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench,ray]'
 	@touch $@
 
 bench: $(BENCH_VENV)/.installed
