@@ -17,6 +17,7 @@ import click
 
 from ._version import __version__
 from .batch import HTML_LIMIT, BatchOutcome, BatchRunner, OutputPlan, ResumeError
+from .cli_errors import one_line_errors, print_error
 from .console import Progress, summary_table
 from .io import InputError, Source, discover, part_path, write_atomic
 from .parallel import WINDOW
@@ -58,33 +59,7 @@ class Interrupted(click.ClickException):
     exit_code = 130
 
 
-class OneLineErrors(click.Command):
-    """A command whose errors are one line on stderr, with clean exit codes."""
-
-    def main(
-        self,
-        args: Any = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as exc:
-            _error(f"{exc.format_message()} (see 'clean-news --help')")
-            code = 2
-        except click.ClickException as exc:
-            _error(exc.format_message())
-            code = exc.exit_code
-        except (click.Abort, KeyboardInterrupt):
-            _error("interrupted; no partial output was left behind")
-            code = 130
-        except BrokenPipeError:
-            code = 1
-        if not standalone_mode:
-            return code
-        sys.exit(code or 0)
+OneLineErrors = one_line_errors("clean-news", "interrupted; no partial output was left behind")
 
 
 class _Utf8Stdout:
@@ -98,7 +73,7 @@ class _Utf8Stdout:
 
 
 def _error(message: str) -> None:
-    click.echo(f"clean-news: error: {' '.join(message.split())}", err=True)
+    print_error("clean-news", message)
 
 
 @click.command(

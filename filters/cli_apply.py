@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 import click
 
 from ._version import __version__
+from .cli_errors import one_line_errors, print_error
 from .decisions import DecisionsError, apply_decisions, check_original
 from .io import DecodeError, decode, write_atomic
 from .report import REPORT_SCHEMA, dumps_report
@@ -55,35 +55,11 @@ class TextProblem(click.ClickException):
     exit_code = 1
 
 
-class OneLineErrors(click.Command):
-    """Errors as one line on stderr, with the exit codes of the module docstring."""
-
-    def main(
-        self,
-        args: Any = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as exc:
-            _error(f"{exc.format_message()} (see '{PROG} --help')")
-            code = 2
-        except click.ClickException as exc:
-            _error(exc.format_message())
-            code = exc.exit_code
-        except (click.Abort, KeyboardInterrupt):
-            _error("interrupted; nothing was written")
-            code = 130
-        if not standalone_mode:
-            return code
-        sys.exit(code or 0)
+OneLineErrors = one_line_errors(PROG, "interrupted; nothing was written")
 
 
 def _error(message: str) -> None:
-    click.echo(f"{PROG}: error: {' '.join(message.split())}", err=True)
+    print_error(PROG, message)
 
 
 @click.command(
