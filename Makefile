@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 PY      = $(BIN)/python
 OUT    ?= out
 
-.PHONY: help install dev demo test lint format golden eval bench models clean
+.PHONY: help install dev demo test lint format golden fuzz eval bench models clean
 
 help:
 	@echo "make demo    install, clean seeds/ into $(OUT)/ (texts, report.json, report.html)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench   throughput of the pipeline beside datatrove's filters, same corpus, same run"
 	@echo "make models  retrain the shipped models from ../shared/corpora (deterministic seed)"
 	@echo "make golden  regenerate tests/golden/ from seeds/ (review the diff before committing)"
+	@echo "make fuzz    longer fuzzing: 20,000 examples per property, a new random seed each run"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,10 @@ test: lint $(VENV)/.installed-test
 
 golden: dev
 	CLEAN_NEWS_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
+
+# Longer fuzzing than CI: 20,000 examples per property, a new random seed each run.
+fuzz: dev
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_properties.py
 
 # Measurements, not tests: they print tables and write JSON under $(OUT)/eval/.
 $(VENV)/.installed-eval: $(VENV)/.installed-dev

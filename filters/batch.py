@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from .decoding import Decoding, sniff_binary
 from .io import (
     STREAM_ERRORS,
     InputError,
@@ -129,6 +130,7 @@ class BatchRunner:
         *,
         text_field: str = "text",
         id_field: str = "id",
+        decoding: Decoding | None = None,
         keep_texts: bool = False,
         stdin: IO[bytes] | None = None,
         jobs: int | None = 1,
@@ -155,7 +157,11 @@ class BatchRunner:
         self.progress = progress
         self.on_error = on_error
         self.options = RecordOptions(
-            text_field, id_field, report=report_path is not None, keep=keep_texts
+            text_field,
+            id_field,
+            report=report_path is not None,
+            keep=keep_texts,
+            decoding=decoding or Decoding(),
         )
 
     # -- the run ------------------------------------------------------------
@@ -343,6 +349,11 @@ class BatchRunner:
                     break
                 lineno += 1
                 read = base + counter.count if counter is not None else read + len(raw)
+                what = sniff_binary(raw, check_controls=False) if lineno == 1 else None
+                if what is not None:
+                    message = f"{source.name}: not JSONL text: {what}"
+                    yield Record("error", b"", source.name, source.doc_id, index, read, message)
+                    break
                 line = raw.rstrip(b"\r\n")
                 if line.strip():
                     where = f"{source.name}:{lineno}"

@@ -19,6 +19,7 @@ from ._version import __version__
 from .batch import HTML_LIMIT, BatchOutcome, BatchRunner, OutputPlan, ResumeError
 from .cli_errors import one_line_errors, print_error
 from .console import Progress, summary_table
+from .decoding import Decoding
 from .io import InputError, Source, discover, part_path, write_atomic
 from .parallel import WINDOW
 from .pipeline import Pipeline
@@ -122,6 +123,32 @@ def _error(message: str) -> None:
     help="Above this share removed, removals become flags and review is asked (default 0.5).",
 )
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Refuse documents longer than N characters (an error each; default 5,000,000; 0: none).",
+)
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="A document taking longer is stopped and reported as an error (default 60; 0: none).",
+)
+@click.option(
+    "--encoding",
+    metavar="CODEC",
+    help="Encoding of text files (default: UTF-8, or what a byte-order mark says).",
+)
+@click.option(
+    "--errors",
+    "decode_errors",
+    type=click.Choice(["strict", "replace"]),
+    default="strict",
+    show_default=True,
+    help="Bytes invalid in the encoding: strict makes the document an error, "
+    "replace puts U+FFFD in and notes it in the report.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -178,6 +205,10 @@ def cli(
     lang: str | None,
     min_confidence: float | None,
     max_removed_share: float | None,
+    max_chars: int | None,
+    time_budget: float | None,
+    encoding: str | None,
+    decode_errors: str,
     jobs: int | None,
     window: int,
     resume: bool,
@@ -193,10 +224,20 @@ def cli(
     text goes to stdout unless --output says otherwise; an output named *.gz or
     *.zst is compressed.
     """
-    settings = _settings(config, actions, only, skip, lang, min_confidence, max_removed_share)
+    limits = {
+        "min_confidence": min_confidence,
+        "max_removed_share": max_removed_share,
+        "max_chars": max_chars,
+        "time_budget": time_budget,
+    }
+    settings = _settings(config, actions, only, skip, lang, limits)
+    try:
+        decoding = Decoding(encoding, decode_errors)
+    except ValueError as exc:
+        raise UsageProblem(f"--encoding: {exc}") from None
     if engine == "ray":
         return _run_ray(inputs, output, settings, text_field, id_field, window, jobs, ray_address,
-                        report_path, html_path, resume, quiet)  # fmt: skip
+                        report_path, html_path, resume, quiet, decoding)  # fmt: skip
     if ray_address:
         raise UsageProblem("--ray-address needs --engine ray")
     try:
@@ -213,6 +254,7 @@ def cli(
         _Utf8Stdout(),
         text_field=text_field,
         id_field=id_field,
+        decoding=decoding,
         keep_texts=html_path is not None,
         stdin=sys.stdin.buffer,
         jobs=jobs,
@@ -315,6 +357,7 @@ def _run_ray(
     html_path: str | None,
     resume: bool,
     quiet: bool,
+    decoding: Decoding,
 ) -> int:
     """``--engine ray``: JSONL in, a folder of JSONL files out, through Ray Data."""
     if report_path or html_path or resume:
@@ -340,6 +383,7 @@ def _run_ray(
             window=window,
             concurrency=jobs,
             progress=not quiet and _is_terminal(sys.stderr),
+            decoding=decoding,
         )
     except (RegistryError, ray_data.RayUnavailable, InputError) as exc:
         raise UsageProblem(str(exc)) from None
@@ -361,8 +405,7 @@ def _settings(
     only: tuple[str, ...],
     skip: tuple[str, ...],
     lang: str | None,
-    min_confidence: float | None,
-    max_removed_share: float | None,
+    numbers: dict[str, float | int | None],
 ) -> Settings:
     try:
         settings = Settings.from_toml(config) if config else Settings()
@@ -375,10 +418,7 @@ def _settings(
             changes["skip"] = _split_names(skip)
         if lang is not None:
             changes["lang"] = lang
-        if min_confidence is not None:
-            changes["min_confidence"] = min_confidence
-        if max_removed_share is not None:
-            changes["max_removed_share"] = max_removed_share
+        changes.update({name: value for name, value in numbers.items() if value is not None})
         return settings.with_changes(**changes)
     except SettingsError as exc:
         raise UsageProblem(str(exc)) from None
@@ -420,6 +460,8 @@ def _check_targets(plan: OutputPlan, sources: list[Source]) -> None:
         if target is None:
             continue
         resolved = target.resolve()
+        if plan.kind == "folder" and plan.path and not resolved.is_relative_to(plan.path.resolve()):
+            raise UsageProblem(f"output {target} leads out of the folder {plan.path} (a link?)")
         if resolved in inputs:
             raise UsageProblem(f"output {target} would overwrite the input {source.name}")
         if plan.kind == "folder" and resolved in seen:
@@ -430,3 +472,7 @@ def _check_targets(plan: OutputPlan, sources: list[Source]) -> None:
 
 
 main = cli
+
+
+if __name__ == "__main__":  # python -m filters.cli
+    cli()

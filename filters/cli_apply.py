@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -122,7 +123,7 @@ def cli(
     targets = {}
     for doc in report.get("documents") or []:
         if doc.get("status") == "ok":
-            targets[doc["id"]] = out_dir / _safe_relative(doc["id"], ".txt")
+            targets[doc["id"]] = _inside(out_dir, out_dir / _safe_relative(doc["id"], ".txt"))
     originals, problems = _originals(report, Path(texts) if texts else None, text_field)
     if problems:
         for message in problems[:-1]:
@@ -156,6 +157,10 @@ def _read_json(path: Path, what: str) -> Any:
         raise Problem(f"{what} {path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
 
 
+#: Longest file name most file systems take (bytes).
+MAX_NAME_BYTES = 255
+
+
 def _safe_relative(doc_id: str, suffix: str) -> Path:
     """``doc_id`` + ``suffix`` as a path that stays inside its folder, or a usage error."""
     parts = PurePosixPath(doc_id).parts
@@ -167,7 +172,18 @@ def _safe_relative(doc_id: str, suffix: str) -> Path:
         or any(p in {"..", "."} for p in parts)
     ):
         raise Problem(f"document id {doc_id!r} cannot name a file inside the output folder")
-    return Path(*parts[:-1], parts[-1] + suffix)
+    names = [*parts[:-1], parts[-1] + suffix]
+    if any(len(os.fsencode(n)) > MAX_NAME_BYTES for n in names):
+        raise Problem(f"document id {doc_id[:60]!r}... is too long for a file name")
+    return Path(*names)
+
+
+def _inside(folder: Path, target: Path) -> Path:
+    """``target`` when it resolves inside ``folder`` (no symbolic link leads out)."""
+    base = folder.resolve()
+    if not target.resolve().is_relative_to(base):
+        raise Problem(f"{target} leads out of the output folder {folder} (a symbolic link?)")
+    return target
 
 
 def _originals(

@@ -8,7 +8,9 @@ same bytes).
 
 Every output file is written to a temporary file in the same folder and renamed
 over the target only when complete, so an interrupted run never leaves a
-half-written file behind. ``--resume`` runs write to ``TARGET.part`` instead
+half-written file behind. Ctrl-C and SIGTERM delete the temporary file; after a
+SIGKILL (nothing runs) it stays as a hidden ``.NAME.PID.XXXX.part`` until the next
+run that writes the same target deletes it. ``--resume`` runs write to ``TARGET.part`` instead
 (:class:`PartWriter`): complete lines are appended and flushed as they come, and
 the file is renamed to ``TARGET`` when the run completes.
 """
@@ -27,6 +29,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
+
+from .decoding import DecodeError
+
+__all__ = ["DecodeError", "InputError", "Source", "atomic_writer", "decode", "discover"]
 
 #: File endings a folder is searched for, and the format each implies.
 FORMATS_BY_SUFFIX = {
@@ -47,10 +53,6 @@ READ_BUFFER = 1 << 20
 
 class InputError(ValueError):
     """An input that cannot be found or read (a usage problem: exit code 2)."""
-
-
-class DecodeError(ValueError):
-    """A document whose bytes are not valid text in the expected encoding."""
 
 
 def format_of(name: str) -> str | None:
@@ -281,7 +283,10 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     ``*.gz`` and ``*.zst`` targets are compressed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    prefix = _temp_prefix(path)
+    _sweep_stale(path.parent, prefix)
+    fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".part", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_UMASK)  # what open() would give, not mkstemp's 0600
     try:
         with os.fdopen(fd, "wb") as raw:
             stream = _compressed(raw, compression_of(path.name), path.name)
@@ -299,6 +304,47 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _temp_prefix(path: Path) -> str:
+    """The start of a temporary file's name for ``path`` (short enough for any name)."""
+    return f".{path.name[:80]}."
+
+
+def _sweep_stale(folder: Path, prefix: str) -> None:
+    """Delete temporary files for this target left by runs that were killed (SIGKILL).
+
+    A temporary file's name holds the writing process's id; a file whose process
+    is gone can never be completed.
+    """
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".part")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no permission to ask
+        return True
+    return True
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 
 
 def write_atomic(path: Path, text: str) -> None:

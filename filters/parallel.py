@@ -146,6 +146,25 @@ class Ready(Generic[R]):
     value: R
 
 
+def _start_workers(executor: ProcessPoolExecutor) -> None:
+    """Start every worker now, with Ctrl-C and SIGTERM held back until all are known.
+
+    Left to itself the executor starts a worker on a later ``submit``; a signal
+    that lands while one is being started loses track of it, the parent exits
+    without waiting, and the half-started worker prints a traceback. Started
+    here, every worker is joined when the pool closes.
+    """
+    launch = getattr(executor, "_launch_processes", None)
+    if launch is None or threading.current_thread() is not threading.main_thread():
+        return  # pragma: no cover - other Python versions: workers start on demand
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        launch()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class WorkerPool(Generic[S]):
     """Worker processes that each build a state once (``setup(*args)``, e.g. a
     pipeline) and then run ``fn(state, task)`` on tasks, results in task order.
@@ -174,6 +193,7 @@ class WorkerPool(Generic[S]):
             self._executor = ProcessPoolExecutor(
                 jobs, mp_context=mp_context(), initializer=_init_worker, initargs=(setup, args)
             )
+            _start_workers(self._executor)
 
     def map(self, fn: Callable[[S, T], R], tasks: Iterable[T | Ready[R]]) -> Iterator[R]:
         """``fn(state, task)`` for every task, in order; at most ``in_flight`` pending."""

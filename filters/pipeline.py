@@ -29,6 +29,7 @@ Steps, for one document:
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,7 @@ from typing import Any
 
 from .document import Document
 from .findings import ACTIONS, CATEGORIES, Finding
+from .limits import Deadline, check_size
 from .registry import Context, DetectorSpec, select
 from .settings import Settings
 
@@ -169,13 +171,21 @@ class Pipeline:
         source: str | None = None,
         context: Context | None = None,
     ) -> Result:
-        """Clean one document."""
+        """Clean one document.
+
+        Raises :class:`~filters.limits.LimitExceeded` when the document is longer
+        than ``settings.max_chars`` or takes longer than ``settings.time_budget``.
+        """
         doc = text if isinstance(text, Document) else self.document(text, id=id, source=source)
+        check_size(len(doc.text), self.settings.max_chars)
         ctx = replace(context or Context(self.settings), counters=Counter())
         found: list[Finding] = []
-        for detector in self.detectors:
-            found.extend(_checked(detector, doc, ctx))
-        return self.decide(doc, found, ctx.counters)
+        with Deadline(self.settings.time_budget) as deadline:
+            for detector in self.detectors:
+                deadline.check(detector.name)
+                found.extend(_checked(detector, doc, ctx))
+            deadline.check("deciding the edits")
+            return self.decide(doc, found, ctx.counters)
 
     @property
     def needs_batch(self) -> bool:
@@ -279,15 +289,39 @@ def resolve_overlaps(findings: Sequence[Finding]) -> tuple[set[int], set[int]]:
     """Indices of the editing findings that are applied, and of those superseded."""
     candidates = [i for i, f in enumerate(findings) if f.action in _EDITING]
     candidates.sort(key=lambda i: _priority(findings[i]))
-    chosen: list[int] = []
+    chosen: set[int] = set()
     superseded: set[int] = set()
+    # The chosen spans never overlap, so sorted by start they are sorted by end too:
+    # a candidate need only be checked against the few chosen spans from the first
+    # one that ends at or after its start (bisect), which keeps this O(n log n).
+    spans: list[tuple[int, int]] = []
     for i in candidates:
         f = findings[i]
-        if any(_overlaps(f, findings[j]) for j in chosen):
+        at = bisect.bisect_left(spans, f.start, key=_span_end)
+        clash = False
+        while at < len(spans) and spans[at][0] <= f.end:
+            if _spans_overlap(f.start, f.end, *spans[at]):
+                clash = True
+                break
+            at += 1
+        if clash:
             superseded.add(i)
         else:
-            chosen.append(i)
-    return set(chosen), superseded
+            chosen.add(i)
+            bisect.insort(spans, (f.start, f.end))
+    return chosen, superseded
+
+
+def _span_end(span: tuple[int, int]) -> int:
+    return span[1]
+
+
+def _spans_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    if a_start == a_end:
+        return b_start <= a_start <= b_end
+    if b_start == b_end:
+        return a_start <= b_start <= a_end
+    return a_start < b_end and b_start < a_end
 
 
 def _priority(f: Finding) -> tuple[Any, ...]:
@@ -301,14 +335,6 @@ def _priority(f: Finding) -> tuple[Any, ...]:
         f.code,
         f.replacement or "",
     )
-
-
-def _overlaps(a: Finding, b: Finding) -> bool:
-    if a.start == a.end:
-        return b.start <= a.start <= b.end
-    if b.start == b.end:
-        return a.start <= b.start <= a.end
-    return a.start < b.end and b.start < a.end
 
 
 def _is_removal(f: Finding) -> bool:

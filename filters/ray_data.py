@@ -53,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .decoding import Decoding
 from .io import InputError, format_of
 from .parallel import WINDOW, clean_batch
 from .pipeline import Pipeline
@@ -274,9 +275,14 @@ class JsonlLineCleaner:
     """``map_batches`` callable class for JSONL lines: the local run's record code."""
 
     def __init__(
-        self, settings: Settings, text_field: str, id_field: str, names: _Names | None = None
+        self,
+        settings: Settings,
+        text_field: str,
+        id_field: str,
+        names: _Names | None = None,
+        decoding: Decoding | None = None,
     ) -> None:
-        options = RecordOptions(text_field, id_field)
+        options = RecordOptions(text_field, id_field, decoding=decoding or Decoding())
         pipeline = Pipeline(settings)
         self.state = worker_setup(settings, pipeline.detectors, options)
         self.names = names or _Names(())
@@ -395,6 +401,7 @@ def run_jsonl(
     window: int = WINDOW,
     concurrency: int | None = None,
     progress: bool = False,
+    decoding: Decoding | None = None,
 ) -> RayRun:
     """Clean JSONL files (or folders of them, or URIs) into the folder ``output``.
 
@@ -431,6 +438,7 @@ def run_jsonl(
             "text_field": text_field,
             "id_field": id_field,
             "names": names,
+            "decoding": decoding,
         },
         batch_size=window,
         batch_format="pyarrow",

@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .decoding import DecodeError, Decoding, decode_bytes
 from .document import Document
-from .io import DecodeError, decode
+from .limits import LimitExceeded
 from .parallel import build_pipeline
 from .pipeline import Pipeline, Result
 from .registry import Context, DetectorSpec
@@ -60,6 +61,7 @@ class RecordOptions:
     id_field: str = "id"
     report: bool = False  # make each document's report entry
     keep: bool = False  # return each document's report dict and original (for --html)
+    decoding: Decoding = field(default_factory=Decoding)  # --encoding (text files), --errors
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ class Parsed:
     obj: dict[str, Any] | None = None
     text: str | None = None
     error: str | None = None
+    decoding: dict[str, Any] | None = None  # the report's note on a non-UTF-8 or repaired input
 
     @property
     def writes_line(self) -> bool:
@@ -126,17 +129,20 @@ def parse_record(record: Record, options: RecordOptions) -> Parsed:
         return Parsed(record, record.fallback_id, error=record.error)
     if record.kind == "text":
         try:
-            return Parsed(record, record.fallback_id, text=decode(record.data, where))
+            decoded = decode_bytes(record.data, where, options.decoding)
         except DecodeError as exc:
             return Parsed(record, record.fallback_id, error=str(exc))
+        return Parsed(record, record.fallback_id, text=decoded.text, decoding=decoded.note())
     fallback = record.fallback_id
     try:
-        obj = json.loads(decode(record.data, where))
+        line = decode_bytes(record.data, where, _jsonl_decoding(options.decoding), sniff=False)
+        obj = json.loads(line.text, parse_float=_finite, parse_constant=_no_constant)
     except DecodeError as exc:
         return Parsed(record, fallback, error=str(exc))
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:200]
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc).split(";")[0][:200]
         return Parsed(record, fallback, error=f"{where}: not valid JSON ({message})")
+    note = line.note(default="utf-8-sig")
     if not isinstance(obj, dict):
         return Parsed(
             record, fallback, error=f"{where}: a line must hold a JSON object, not {_kind(obj)}"
@@ -147,7 +153,23 @@ def parse_record(record: Record, options: RecordOptions) -> Parsed:
     if not isinstance(text, str):
         problem = "is missing" if text is None else f"is {_kind(text)}, not a string"
         return Parsed(record, doc_id, obj, error=f"{where}: field {options.text_field!r} {problem}")
-    return Parsed(record, doc_id, obj, text=text)
+    return Parsed(record, doc_id, obj, text=text, decoding=note)
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {literal[:20]}... is out of range")
+    return value
+
+
+def _no_constant(literal: str) -> Any:
+    raise ValueError(f"{literal} is not JSON")
+
+
+def _jsonl_decoding(decoding: Decoding) -> Decoding:
+    """JSONL is UTF-8 (a BOM on the first line is dropped); only ``errors`` applies."""
+    return Decoding("utf-8-sig", decoding.errors)
 
 
 def worker_setup(
@@ -198,6 +220,8 @@ def process_chunk(state: tuple[Pipeline, RecordOptions], chunk: Chunk) -> ChunkR
 def _clean(pipeline: Pipeline, doc: Document, ctx: Context) -> Outcome:
     try:
         return pipeline.run(doc, context=ctx)
+    except LimitExceeded as exc:
+        return DocumentError(doc.id, doc.source, f"{doc.source}: {exc}")
     except Exception as exc:  # one document's failure must not stop the batch
         log.debug("document %s failed", doc.id, exc_info=True)
         return DocumentError(doc.id, doc.source, f"{doc.source}: cleaning failed: {exc}")
@@ -207,14 +231,18 @@ def _processed(
     parsed: Parsed, outcome: Outcome, options: RecordOptions, summary: Summary, keep: bool
 ) -> Processed:
     entry = outcome.to_dict()
-    summary.add(entry)
     ok = isinstance(outcome, Result)
+    if ok and parsed.decoding is not None:
+        entry["decoding"] = parsed.decoding
+    summary.add(entry)
     output = None
     if parsed.obj is not None:
         record = dict(parsed.obj)
         if isinstance(outcome, Result):
             record[options.text_field] = outcome.cleaned
         record["clean_news"] = jsonl_record(outcome)
+        if ok and parsed.decoding is not None:
+            record["clean_news"]["decoding"] = parsed.decoding
         output = json.dumps(record, ensure_ascii=False) + "\n"
     elif parsed.record.kind == "text" and isinstance(outcome, Result):
         output = outcome.cleaned

@@ -45,7 +45,10 @@ PARAGRAPH_RE = re.compile(
 # A candidate sentence end: terminator, closing quotes/brackets, then white space.
 # One character class first, so the regex engine skips ahead fast; an ellipsis
 # ("...", "…") is a terminator other than ".", like "?" and "!".
-BOUNDARY_RE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)[ \t\f\v\u00a0\u2000-\u200a\u3000]+")
+# The look-behind starts a match only at the first terminator of a run and the
+# possessive quantifiers never give characters back, so a long run of dots without
+# white space after it is scanned once, not once per dot (linear, not quadratic).
+BOUNDARY_RE = re.compile(r"(?<![.!?…])([.!?…]++)([\"'”’»)\]]*+)[ \t\f\v\u00a0\u2000-\u200a\u3000]+")
 # The word right before a period: letters, digits and inner periods ("U.S", "a.m").
 WORD_BEFORE_RE = re.compile(r"[\w.]*\w$")
 # The first word of the next sentence, after opening quotes or brackets.

@@ -7,6 +7,8 @@ options, each later source overriding the earlier. A TOML file looks like::
     max_removed_share = 0.4     # above this share of a document, removals become flags
     skip = ["missing_space"]
     lang = "en"
+    max_chars = 1000000         # longer documents are refused (0: no limit)
+    time_budget = 10            # seconds a document may take (0: no budget)
 
     [actions]
     heading = "flag"
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import CATEGORIES, DEFAULT_ACTIONS, REPLACEABLE
+from .limits import MAX_CHARS, TIME_BUDGET
 
 
 class SettingsError(ValueError):
@@ -56,6 +59,10 @@ class Settings:
     skip: tuple[str, ...] = ()
     #: Declared language of the documents (ISO 639-1), or None.
     lang: str | None = None
+    #: A longer document is refused (an error for that document); 0: no limit.
+    max_chars: int = MAX_CHARS
+    #: Seconds one document may take before it becomes an error; 0: no budget.
+    time_budget: float = TIME_BUDGET
 
     def __post_init__(self) -> None:
         actions = dict(sorted(self.actions.items()))
@@ -79,6 +86,16 @@ class Settings:
             if not 0.0 <= float(value) <= 1.0:
                 raise SettingsError(f"{name} must be from 0 to 1, not {value!r}")
             object.__setattr__(self, name, float(value))
+        if isinstance(self.max_chars, bool) or not isinstance(self.max_chars, int):
+            raise SettingsError(f"max_chars must be a whole number, not {self.max_chars!r}")
+        if self.max_chars < 0:
+            raise SettingsError(f"max_chars must be 0 (no limit) or more, not {self.max_chars}")
+        budget = self.time_budget
+        if isinstance(budget, bool) or not isinstance(budget, int | float) or budget != budget:
+            raise SettingsError(f"time_budget must be a number of seconds, not {budget!r}")
+        if not 0.0 <= budget < 1e9:
+            raise SettingsError(f"time_budget must be 0 (none) or a positive number, not {budget}")
+        object.__setattr__(self, "time_budget", float(budget))
         if self.lang is not None and not (isinstance(self.lang, str) and self.lang.strip()):
             raise SettingsError(f"lang must be a language code such as 'en', not {self.lang!r}")
 
@@ -103,6 +120,8 @@ class Settings:
             "only": list(self.only),
             "skip": list(self.skip),
             "lang": self.lang,
+            "max_chars": self.max_chars,
+            "time_budget": self.time_budget,
         }
 
     @classmethod

@@ -1,9 +1,13 @@
 """Shared fixtures and the hypothesis profiles of the clean-news test suite.
 
-Profiles: ``dev`` (the default, 200 examples per property) and ``ci`` (1,000
+Profiles: ``dev`` (the default, 200 examples per property), ``ci`` (1,000
 examples, derandomized so a CI run is reproducible, no deadline so a slow
-machine never fails a property). ``HYPOTHESIS_PROFILE`` picks one; when it is
-unset and ``CI`` is set (as CI services do), ``ci`` is used.
+machine never fails a property) and ``fuzz`` (``make fuzz``: 20,000 examples
+per property, not derandomized, so each run explores new inputs).
+``HYPOTHESIS_PROFILE`` picks one; when it is unset and ``CI`` is set (as CI
+services do), ``ci`` is used. tests/test_fuzz.py multiplies the count for its
+whole-pipeline properties; the number of generated documents a run cleaned is
+printed at the end of the run ("fuzz: ...").
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from filters.document import Document
 from filters.findings import Finding, make_finding
@@ -21,11 +26,30 @@ from filters.registry import Context, DetectorSpec, register, unregister
 
 settings.register_profile("dev", max_examples=200)
 settings.register_profile("ci", max_examples=1000, derandomize=True, deadline=None, print_blob=True)
+settings.register_profile(
+    "fuzz",
+    max_examples=20_000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: Generated documents cleaned by the fuzz properties (tests/test_fuzz.py), per property.
+FUZZ_COUNTS: dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FUZZ_COUNTS:
+        total = sum(FUZZ_COUNTS.values())
+        parts = ", ".join(f"{name} {n:,}" for name, n in sorted(FUZZ_COUNTS.items()))
+        terminalreporter.write_line(
+            f"fuzz: {total:,} generated documents through the pipeline ({parts})"
+        )
 
 
 @pytest.fixture(scope="session")

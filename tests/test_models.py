@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -76,3 +77,31 @@ def test_models_load_json_model_missing(model_dir: Path, name: str) -> None:
 def test_models_load_json_model_real_package_missing(name: str) -> None:
     with pytest.raises(ModelFileError, match="cannot be read"):
         load_json_model(name, "0" * 64)
+
+
+UNSAFE_LOADERS = re.compile(
+    r"^\s*(?:import|from)\s+(?:pickle|cPickle|dill|joblib|cloudpickle|shelve|marshal)\b"
+    r"|\b(?:pickle|joblib|dill|marshal)\.loads?\(|\bnp\.load\([^)]*allow_pickle\s*=\s*True",
+    re.M,
+)
+
+
+def test_models_no_pickle_anywhere() -> None:
+    """No module of the packages loads data with pickle (or a pickle-based loader), and
+    every shipped model artefact is plain JSON or text."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = [
+        str(path.relative_to(root))
+        for package in ("filters", "models")
+        for path in sorted((root / package).rglob("*.py"))
+        if UNSAFE_LOADERS.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    artefacts = [
+        p for p in (root / "models").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ]
+    assert artefacts
+    for path in artefacts:
+        assert path.suffix in {".json", ".md", ".py", ".txt", ".sha256"}, path
+        data = path.read_bytes()
+        assert not data.startswith(b"\x80"), f"{path} looks like a pickle"

@@ -27,7 +27,16 @@ def test_settings_defaults(settings: Settings) -> None:
     assert (settings.only, settings.skip, settings.lang) == ((), (), None)
     data = settings.to_dict()
     assert data["actions"] == {cat: "default:" + DEFAULT_ACTIONS[cat] for cat in CATEGORIES}
-    assert list(data) == ["actions", "min_confidence", "max_removed_share", "only", "skip", "lang"]
+    assert list(data) == [
+        "actions",
+        "min_confidence",
+        "max_removed_share",
+        "only",
+        "skip",
+        "lang",
+        "max_chars",
+        "time_budget",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -91,7 +100,7 @@ def test_settings_from_toml(tmp_path: Path, toml: str, expected: dict[str, Any])
     [
         (
             "threshold = 0.5\n",
-            ["unknown setting 'threshold'", "valid: actions, lang, max_removed_share"],
+            ["unknown setting 'threshold'", "valid: actions, lang, max_chars, max_removed_share"],
         ),
         (
             '[actions]\nnonsense = "flag"\n',
