@@ -279,3 +279,18 @@ def test_bad_input_pipeline_keeps_exact_offsets(text: str) -> None:
     for f in result.findings:
         assert text[f.start : f.end] == f.text
     assert "\u200d" in result.cleaned or "\u200d" not in text  # ZWJ sequences survive
+
+
+def test_bad_input_output_never_leaves_its_folder(tmp_path: Path) -> None:
+    """A link inside the output folder that leads out is refused before anything is written."""
+    src = tmp_path / "in" / "sub"
+    src.mkdir(parents=True)
+    (src / "a.txt").write_text(GOOD, encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "sub").symlink_to(outside)
+    result = run(CliRunner(), str(tmp_path / "in"), "-o", f"{tmp_path}/out/", "-q")
+    assert result.exit_code == 2
+    assert "leads out of the folder" in error_lines(result.stderr)[0]
+    assert list(outside.iterdir()) == []

@@ -515,9 +515,22 @@ def test_cli_apply_usage_errors(run_dir: Path, change: str, message: str) -> Non
     assert result.stderr.startswith("clean-news-apply: error: ")
 
 
-def test_cli_apply_refuses_ids_that_leave_the_output(run_dir: Path) -> None:
+@pytest.mark.parametrize(
+    "doc_id, message",
+    [
+        ("../escape", "cannot name a file inside the output folder"),
+        ("a/../../escape", "cannot name a file inside the output folder"),
+        ("/etc/escape", "cannot name a file inside the output folder"),
+        ("a\x00b", "cannot name a file inside the output folder"),
+        ("..\\escape", "cannot name a file inside the output folder"),
+        ("x" * 300, "is too long for a file name"),
+    ],
+)
+def test_cli_apply_refuses_ids_that_leave_the_output(
+    run_dir: Path, doc_id: str, message: str
+) -> None:
     report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
-    report["documents"][0]["id"] = "../escape"
+    report["documents"][0]["id"] = doc_id
     (run_dir / "report.json").write_text(json.dumps(report), encoding="utf-8")
     decided = write_decisions(run_dir)
     result = invoke(
@@ -528,7 +541,26 @@ def test_cli_apply_refuses_ids_that_leave_the_output(run_dir: Path) -> None:
         "-o",
         str(run_dir / "o"),
     )
-    assert result.exit_code == 2 and "cannot name a file inside the output folder" in result.stderr
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (run_dir / "escape.txt").exists() and not (run_dir / "o").exists()
+
+
+def test_cli_apply_refuses_a_link_out_of_the_output(run_dir: Path) -> None:
+    report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
+    report["documents"][0]["id"] = "sub/doc"
+    (run_dir / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    outside = run_dir / "outside"
+    outside.mkdir()
+    (run_dir / "o").mkdir()
+    (run_dir / "o" / "sub").symlink_to(outside)
+    decided = write_decisions(run_dir)
+    result = invoke(
+        "--report", str(run_dir / "report.json"), "--decisions", str(decided),
+        "-o", str(run_dir / "o"),
+    )  # fmt: skip
+    assert result.exit_code == 2 and "leads out of the output folder" in result.stderr
+    assert list(outside.iterdir()) == []
 
 
 def test_cli_apply_missing_option_is_a_usage_error() -> None:
