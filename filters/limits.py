@@ -103,11 +103,9 @@ class Deadline:
             self._timer = False
             try:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, self._previous)
-            except _Alarm:  # pragma: no cover - fired between the two calls
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, self._previous)
+            except _Alarm:  # pragma: no cover - fired just as the work ended
                 exc_type = _Alarm
+            signal.signal(signal.SIGALRM, self._previous)
         if exc_type is not None and issubclass(exc_type, _Alarm):
             raise self.exceeded() from None
 
