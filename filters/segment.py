@@ -49,10 +49,12 @@ PARAGRAPH_RE = re.compile(
 # possessive quantifiers never give characters back, so a long run of dots without
 # white space after it is scanned once, not once per dot (linear, not quadratic).
 BOUNDARY_RE = re.compile(r"(?<![.!?…])([.!?…]++)([\"'”’»)\]]*+)[ \t\f\v\u00a0\u2000-\u200a\u3000]+")
-# The word right before a period: letters, digits and inner periods ("U.S", "a.m").
-WORD_BEFORE_RE = re.compile(r"[\w.]*\w$")
-# The first word of the next sentence, after opening quotes or brackets.
-NEXT_WORD_RE = re.compile(r"[\"'“‘«(\[]*(\w+)")
+# The word right before a period: letters, digits and inner periods ("U.S", "a.m"),
+# searched in the (short) text before the period. It is tried from the start of a run of
+# letters, digits and periods only (the look-behind), so a long run is scanned once.
+WORD_BEFORE_RE = re.compile(r"(?<![\w.])[\w.]*\w$")
+# The first word of the next sentence, after opening quotes or brackets (anchored).
+NEXT_WORD_RE = re.compile(r"^[\"'“‘«(\[]*+(\w+)")
 # Dotted abbreviations such as "U.S", "a.m", "U.K" (the final period is the candidate).
 DOTTED_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 # A single capital initial such as the "J" of "J. K. Rowling".
@@ -140,7 +142,15 @@ def _is_boundary(text: str, match: re.Match[str], sent_start: int, line_end: int
     term = match.group(1)
     if term != ".":
         return True
-    word_match = WORD_BEFORE_RE.search(text, max(sent_start, match.start() - 30), match.start())
+    before = match.start() - 1
+    if (
+        before >= sent_start
+        and text[before].isupper()
+        and (before == sent_start or not (text[before - 1].isalnum() or text[before - 1] in "._"))
+        and text[before] not in BEFORE_NUMBER
+    ):
+        return False  # a single capital, an initial ("J. K. Rowling"): what the rules below say
+    word_match = WORD_BEFORE_RE.search(text[max(sent_start, match.start() - 30) : match.start()])
     if word_match is None:
         return True
     word = word_match.group()

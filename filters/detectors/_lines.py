@@ -30,13 +30,18 @@ WORD_RE = re.compile(r"\w+(?:['’.\-]\w+)*")
 CLOSERS = "\"'”’»)]"
 # Sentence-final punctuation.
 TERMINALS = (".", "!", "?", "…")
-# A URL or an e-mail address.
-LINK_RE = re.compile(r"https?://|www\.|\S@\S+\.\w")
+# A URL or an e-mail address: "http://", "https://", "www." or, inside one white-space
+# token, a character, "@", a character and later ".x". A token is scanned once from its
+# start, up to its first "@" and on to the first "." before a word character, so a token
+# of many "@" is linear (the plain "\S@\S+\.\w" rescans the rest of the token from every
+# "@").
+LINK_RE = re.compile(r"https?://|www\.|(?<!\S)\S[^\s@]*+@\S(?:[^\s.]|\.(?!\w))*+\.\w")
 # Letters of a script written without capitals or spaces (CJK, kana, hangul): no
 # capitalisation rule applies to such lines.
 UNCASED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-# The first word of a line after opening punctuation, lower-cased by the caller.
-FIRST_WORD_RE = re.compile(r"[^\w©@]*(©|[\w@][\w'’\-]*)")
+# The first word of a line after opening punctuation, lower-cased by the caller (matched
+# at the start of a line: anchored, so no search rescans a long run of punctuation).
+FIRST_WORD_RE = re.compile(r"^[^\w©@]*+(©|[\w@][\w'’\-]*)")
 #: A line of this many white-space separated tokens or more is a paragraph: its words
 #: are those tokens and its share of capitalised words is not measured (0.0); the rules
 #: that read capitals are all done with shorter lines.

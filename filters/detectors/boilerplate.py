@@ -74,7 +74,7 @@ FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me)\b")
 READER_RE = re.compile(r"\b(?:you|your|yours|our|us|we)\b", re.IGNORECASE)
 # A social counter: "12K shares", "1.2k Shares", "34 comments".
 COUNTER_RE = re.compile(
-    r"^\d+(?:[.,]\d+)?\s*[KkMm]?\+?\s*(?:shares?|comments?|likes?|views?|reads?|retweets?"
+    r"^\d++(?:[.,]\d++)?\s*+[KkMm]?\+?\s*+(?:shares?|comments?|likes?|views?|reads?|retweets?"
     r"|reactions?|replies|responses|votes?|claps?|followers?|subscribers?)$",
     re.IGNORECASE,
 )

@@ -65,8 +65,12 @@ CREDIT_LABEL_RE = re.compile(
 )
 # A short line that ends with an agency after a separator: "NAME/Getty Images",
 # "NAME | Bloomberg | Getty Images", "Photo: NAME, AP", "NAME via Getty Images", "Getty Images".
+# A chain of agencies ("NAME/AFP/Getty Images") ends with a slash and its last agency, so
+# only the last one is matched: matching the whole chain from each of its slashes would
+# rescan the rest of a long chain from every slash. "via" and "for" are tried from the
+# first white space before them only (the look-behind), for the same reason.
 CREDIT_AGENCY_END_RE = re.compile(
-    rf"(?:^|[/|,©(]\s*|\s+via\s+|\s+for\s+){_AGENCY}(?:\s*/\s*{_AGENCY})*\s*\)?\s*$",
+    rf"(?:^|[/|,©(]\s*|(?<!\s)\s+via\s+|(?<!\s)\s+for\s+){_AGENCY}\s*+\)?\s*+$",
     re.IGNORECASE,
 )
 # A short "First Last/Outlet" credit: two or three names (not all capitals), a slash, an

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from hashlib import blake2b
@@ -153,7 +154,7 @@ def find_duplicates(doc: Document, ctx: Context) -> Iterator[Finding]:
     state: dict[str, Any] = ctx.batch.get(NAME) or {}
     shared: dict[int, int] = state.get("shared", {})
     findings: list[Finding] = []
-    done: list[Span] = []  # spans already reported
+    done = _Spans()  # spans already reported
     keys = line_keys(doc)
     if not shared and len({key for _span, key in keys}) == len(keys):
         return  # no line repeats, so no paragraph does either
@@ -170,7 +171,7 @@ def _shared(
     keys: list[tuple[Span, str]],
     shared: dict[int, int],
     documents: int,
-    done: list[Span],
+    done: _Spans,
 ) -> list[Finding]:
     text = doc.text
     out = []
@@ -190,18 +191,22 @@ def _shared(
             " site boilerplate"
         )
         out.append(_make(text, span, "shared_line", score, reason))
-        done.append(span)
+        done.add(span)
     return out
 
 
 def _repeated_paragraphs(
-    doc: Document, keys: list[tuple[Span, str]], done: list[Span]
+    doc: Document, keys: list[tuple[Span, str]], done: _Spans
 ) -> list[Finding]:
     text = doc.text
     line_key_at = {span.start: key for span, key in keys}
     # Earlier paragraphs of several lines by the key of their first line: a paragraph can
-    # only repeat one whose first line it repeats, so most need no key of their own.
-    earlier: dict[str, list[Span]] = {}
+    # only repeat one whose first line it repeats, so most need no key of their own. The
+    # first paragraph with a first line waits unkeyed; once another comes with the same
+    # first line, both are keyed, and each key maps to its first paragraph (one lookup per
+    # paragraph, not a comparison with every earlier one).
+    unkeyed: dict[str, Span] = {}
+    earlier: dict[str, dict[str, Span]] = {}
     paragraph_keys: dict[int, str] = {}
 
     def key_of(span: Span) -> str:
@@ -215,10 +220,15 @@ def _repeated_paragraphs(
         raw = text[span.start : span.end]
         if first_line is None or ("\n" not in raw and "\r" not in raw):
             continue  # one line: the line rule's
-        candidates = earlier.setdefault(first_line, [])
-        original = next((c for c in candidates if key_of(c) == key_of(span)), None)
-        candidates.append(span)
-        if original is None or _inside(span, done):
+        keyed = earlier.get(first_line)
+        if keyed is None:
+            first = unkeyed.get(first_line)
+            if first is None:
+                unkeyed[first_line] = span
+                continue
+            keyed = earlier[first_line] = {key_of(first): first}
+        original = keyed.setdefault(key_of(span), span)
+        if original == span or done.contains(span):
             continue
         key = key_of(span)
         words = len(WORD_RE.findall(key))
@@ -227,11 +237,11 @@ def _repeated_paragraphs(
             line = doc.line_index(original.start) + 1
             reason = f"paragraph of {lines} lines, {words} words repeats the one at line {line}"
             out.append(_make(text, span, "repeated_paragraph", 0.9, reason))
-            done.append(span)
+            done.add(span)
     return out
 
 
-def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: list[Span]) -> list[Finding]:
+def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: _Spans) -> list[Finding]:
     text = doc.text
     seen: dict[str, int] = {}
     out = []
@@ -240,7 +250,7 @@ def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: list[Span
         first = seen.setdefault(key, span.start)
         adjacent = key == previous
         previous = key
-        if first == span.start or _inside(span, done):
+        if first == span.start or done.contains(span):
             continue
         words = len(WORD_RE.findall(key))
         line = doc.line_index(first) + 1
@@ -252,7 +262,7 @@ def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: list[Span
             out.append(_make(text, span, "adjacent_line", 0.8, reason))
         else:
             continue
-        done.append(span)
+        done.add(span)
     return out
 
 
@@ -283,8 +293,29 @@ def _plain(key: str) -> bool:
     return not LIST_MARKER_RE.match(key) and not STRUCTURE_RE.search(key)
 
 
-def _inside(span: Span, spans: list[Span]) -> bool:
-    return any(s.start <= span.start and span.end <= s.end for s in spans)
+class _Spans:
+    """The spans already reported, in a few lists of sorted disjoint spans (each rule
+    reports in order), so whether a span lies inside one is a bisection per list, not a
+    look at every span reported."""
+
+    def __init__(self) -> None:
+        self.lists: list[tuple[list[int], list[int]]] = []  # (starts, ends) per list
+
+    def add(self, span: Span) -> None:
+        if not self.lists or span.start < self.lists[-1][1][-1]:
+            self.lists.append(([], []))
+        starts, ends = self.lists[-1]
+        starts.append(span.start)
+        ends.append(span.end)
+
+    def contains(self, span: Span) -> bool:
+        """True when ``span`` lies inside a span added (the last one starting at or before
+        it is the only one of its list that can hold it)."""
+        for starts, ends in self.lists:
+            i = bisect_right(starts, span.start) - 1
+            if i >= 0 and span.end <= ends[i]:
+                return True
+        return False
 
 
 def _make(text: str, span: Span, kind: str, score: float, reason: str) -> Finding:

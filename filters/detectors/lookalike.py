@@ -143,8 +143,13 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not text.isascii():
         seen: set[int] = set()
         prefer = ""
+        word_end = 0  # end of the last word taken whole (its letters all inside it)
         for match in MIXED_RE.finditer(text):
+            if match.start() < word_end:
+                continue  # the same word again: seen (not walked again, once per letter)
             start, end = _word(text, match.start())
+            if _inside(text[match.start()]):
+                word_end = end
             if start in seen:
                 continue
             seen.add(start)
@@ -187,7 +192,7 @@ def _word(text: str, pos: int, invisible: bool = False) -> tuple[int, int]:
     characters and digits) around ``pos``."""
 
     def inside(char: str) -> bool:
-        if char.isalpha() or unicodedata.combining(char):
+        if _inside(char):
             return True
         return invisible and (char.isdigit() or char in INVISIBLE_CHARS)
 
@@ -198,6 +203,11 @@ def _word(text: str, pos: int, invisible: bool = False) -> tuple[int, int]:
     while end < len(text) and inside(text[end]):
         end += 1
     return start, end
+
+
+def _inside(char: str) -> bool:
+    """A letter or a combining mark: a character of a word."""
+    return char.isalpha() or bool(unicodedata.combining(char))
 
 
 def _mixed_word(text: str, start: int, end: int, prefer: str) -> Finding | None:

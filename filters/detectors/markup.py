@@ -47,6 +47,7 @@ Example: ``'Rates rose&nbsp;5% at <b>AT&amp;T</b>.'`` -> four ``replace`` findin
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from html import unescape
 from html.entities import html5
@@ -84,16 +85,28 @@ ATTRS_RE = re.compile(
 )
 # One attribute name without a value ("hidden", "async").
 BARE_ATTR_RE = re.compile(r"(?:^|\s)([A-Za-z_:@][\w:.@-]*)(?=\s|$)")
-# An attribute with a value, removed before looking for bare attribute names.
+# An attribute with a value, removed before looking for bare attribute names. It is
+# tried from the start of a run of name characters only (the look-behind), the letters,
+# digits, periods and hyphens before the first letter that can open a name going along
+# (they hold no name, so the bare names found after the removal are the same): a long
+# run is scanned once, not once per character. (A value opened by a curly quote that is
+# never closed is still looked for to the end from each name; the attributes of one tag
+# are at most 800 characters.)
 ATTR_PAIR_RE = re.compile(
-    r"[A-Za-z_:@][\w:.@-]*\s*=\s*(?:\"[^\"]*\"|'[^']*'|“[^”]*”|”[^”]*”|[^\s\"'=<>`]+)"
+    r"(?<![\w:.@-])(?:[^\W_A-Za-z]|[.\-])*+[A-Za-z_:@][\w:.@-]*+"
+    r"\s*=\s*(?:\"[^\"]*\"|'[^']*'|“[^”]*”|”[^”]*”|[^\s\"'=<>`]+)"
 )
-# A script or style element, content and all (closing tag within 20,000 characters).
-DROPPED_ELEMENT_RE = re.compile(
-    r"<(?P<name>script|style)\b[^<>]{0,800}>[\s\S]{0,20000}?</(?P=name)\s*>", re.IGNORECASE
-)
-# An HTML comment or a DOCTYPE declaration.
-COMMENT_RE = re.compile(r"<!--[\s\S]{0,5000}?-->|<!DOCTYPE[^<>]{0,200}>", re.IGNORECASE)
+# A script or style element: its opening tag, and a closing tag of the same name within
+# 20,000 characters after it (found among all the closing tags, which are found once: a
+# regex looking for the closing tag after every opening tag would rescan the text after
+# each of many opening tags).
+DROPPED_OPEN_RE = re.compile(r"<(?P<name>script|style)\b[^<>]{0,800}>", re.IGNORECASE)
+DROPPED_CLOSE_RE = re.compile(r"</(?P<name>script|style)\s*>", re.IGNORECASE)
+MAX_DROPPED_CONTENT = 20000
+# An HTML comment (its end "-->" within 5,000 characters, found the same way) or a
+# DOCTYPE declaration.
+COMMENT_START_RE = re.compile(r"<!--|<!DOCTYPE[^<>]{0,200}>", re.IGNORECASE)
+MAX_COMMENT = 5000
 # A shortcode tag: "[name]", "[name key=value ...]", "[/name]".
 SHORTCODE_RE = re.compile(
     r"\[(?P<close>/?)(?P<name>[a-z][a-z0-9_-]{0,40})(?P<attrs>(?:\s[^\[\]\n]{0,500}?)?)\s*/?\]"
@@ -105,8 +118,12 @@ SHORTCODE_ATTR_RE = re.compile(r"\s[\w-]+\s*=")
 ESCAPED_TAG_RE = re.compile(r"&(?:amp;)*lt;/?[A-Za-z][^<>\n]{0,300}?&(?:amp;)*gt;")
 # The start of a tag right after a decoded "<": "b", "/b", "!--".
 TAG_START_RE = re.compile(r"/?[A-Za-z!]")
-# The end of an escaped tag: "&lt;" or "<" and a tag start, then no "&gt;" or ">".
-OPEN_ESCAPED_TAG_RE = re.compile(r"(?:&(?:amp;)*lt;|<)/?[A-Za-z!](?:(?!&(?:amp;)*gt;)[^<>\n])*\Z")
+# The end of an escaped tag: "&lt;" or "<" and a tag start, then no "&gt;" or ">" (and no
+# other escaped tag start: the last start decides whether there is a match at all, and the
+# rest of the text is not rescanned from each of many starts).
+OPEN_ESCAPED_TAG_RE = re.compile(
+    r"(?:&(?:amp;)*lt;|<)/?[A-Za-z!](?:(?!&(?:amp;)*gt;|&(?:amp;)*lt;/?[A-Za-z!])[^<>\n])*\Z"
+)
 
 BOOLEAN_ATTRIBUTES = frozenset(
     (
@@ -116,6 +133,7 @@ BOOLEAN_ATTRIBUTES = frozenset(
         "default", "autofocus", "inert",
     )
 )  # fmt: skip
+_NEWLINE_RE = re.compile(r"\n")
 XML_SAMPLE_TAGS = 2
 SCORES = {"entity": 0.95, "tag": 0.9, "script": 0.9, "comment": 0.9, "shortcode": 0.85}
 ESCAPE_WINDOW = 300
@@ -127,14 +145,39 @@ def find_markup(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _stable(doc.text, _find(doc.text))
 
 
+class _Taken:
+    """The spans already claimed, in a few lists of sorted disjoint spans (each step of
+    :func:`_find` claims spans in order), so whether a span is free is a bisection per
+    list, not a look at every span claimed."""
+
+    def __init__(self) -> None:
+        self.lists: list[tuple[list[int], list[int]]] = []  # (starts, ends) per list
+
+    def add(self, start: int, end: int) -> None:
+        if not self.lists or start < self.lists[-1][1][-1]:
+            self.lists.append(([], []))
+        starts, ends = self.lists[-1]
+        starts.append(start)
+        ends.append(end)
+
+    def free(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` overlaps no claimed span."""
+        for starts, ends in self.lists:
+            i = bisect_left(starts, end) - 1  # the last span starting before ``end``
+            if i >= 0 and ends[i] > start:
+                return False
+        return True
+
+
 def _find(text: str) -> list[Finding]:
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     findings: list[Finding] = []
     if "<" in text and not _xml_sample(text):
         findings += _elements_and_comments(text, taken)
         findings += _tags(text, taken)
     if "&" in text:
-        taken += [m.span() for m in ESCAPED_TAG_RE.finditer(text)]  # left as they are
+        for match in ESCAPED_TAG_RE.finditer(text):  # left as they are
+            taken.add(*match.span())
         findings += _entities(text, taken)
     if "[" in text:
         findings += _shortcodes(text, taken)
@@ -152,8 +195,10 @@ def _stable(text: str, findings: list[Finding]) -> list[Finding]:
         again = _find(repaired)
         if not again:
             return findings
-        lines = {_line_of(text, _to_original(starts, f.start)) for f in again}
-        kept = [f for f in findings if _line_of(text, f.start) not in lines]
+        breaks = [m.start() for m in _NEWLINE_RE.finditer(text)]
+        new_starts = [new for _orig, new in starts]
+        lines = {bisect_right(breaks, _to_original(starts, new_starts, f.start) - 1) for f in again}
+        kept = [f for f in findings if bisect_right(breaks, f.start - 1) not in lines]
         findings = kept if len(kept) < len(findings) else []
     return findings
 
@@ -174,41 +219,74 @@ def _apply(text: str, findings: list[Finding]) -> tuple[str, list[tuple[int, int
     return "".join(parts), starts
 
 
-def _to_original(starts: list[tuple[int, int]], offset: int) -> int:
-    original = offset
-    for orig_start, new_start in starts:
-        if new_start > offset:
-            break
-        original = orig_start + max(0, offset - new_start)
-    return original
+def _to_original(starts: list[tuple[int, int]], new_starts: list[int], offset: int) -> int:
+    """The original offset of ``offset`` in the repaired text (``new_starts``: the repaired
+    starts of ``starts``, in order)."""
+    i = bisect_right(new_starts, offset) - 1  # the last repair starting at or before it
+    if i < 0:
+        return offset
+    orig_start, new_start = starts[i]
+    return orig_start + max(0, offset - new_start)
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset)
-
-
-def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return all(end <= s or e <= start for s, e in taken)
-
-
-def _elements_and_comments(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
+def _elements_and_comments(text: str, taken: _Taken) -> list[Finding]:
     out = []
-    for match in DROPPED_ELEMENT_RE.finditer(text):
-        start, end = match.span()
-        taken.append((start, end))
-        name = match.group("name").lower()
+    for start, end, name in _dropped_elements(text):
+        taken.add(start, end)
         out.append(_make(text, start, end, "", "script", f"a <{name}> element is code, not text"))
-    for match in COMMENT_RE.finditer(text):
-        start, end = match.span()
-        if _free(taken, start, end):
-            taken.append((start, end))
-            what = "an HTML comment" if match.group().startswith("<!--") else "a DOCTYPE"
+    for start, end in _comments(text):
+        if taken.free(start, end):
+            taken.add(start, end)
+            what = "an HTML comment" if text.startswith("<!--", start) else "a DOCTYPE"
             out.append(_make(text, start, end, "", "comment", f"{what} is markup, not text"))
     return out
 
 
-def _tags(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
-    tags = [m for m in TAG_RE.finditer(text) if _free(taken, *m.span())]
+def _dropped_elements(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, name)`` of each script or style element, content and all: its opening
+    tag, and the first closing tag of the same name after it, within
+    :data:`MAX_DROPPED_CONTENT` characters."""
+    closing: dict[str, tuple[list[int], list[int]]] = {}
+    for match in DROPPED_CLOSE_RE.finditer(text):
+        starts, ends = closing.setdefault(match.group("name").casefold(), ([], []))
+        starts.append(match.start())
+        ends.append(match.end())
+    if not closing:
+        return
+    pos = 0
+    for match in DROPPED_OPEN_RE.finditer(text):
+        if match.start() < pos:
+            continue  # inside the element found before
+        name = match.group("name")
+        starts, ends = closing.get(name.casefold(), ([], []))
+        i = bisect_left(starts, match.end())
+        if i < len(starts) and starts[i] - match.end() <= MAX_DROPPED_CONTENT:
+            pos = ends[i]
+            yield match.start(), pos, name.lower()
+
+
+def _comments(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each HTML comment (its end within :data:`MAX_COMMENT` characters
+    of its start) and DOCTYPE declaration."""
+    pos = 0
+    close = -2  # the first "-->" after the last comment start looked at (-1: none; -2: unknown)
+    for match in COMMENT_START_RE.finditer(text):
+        start = match.start()
+        if start < pos:
+            continue  # inside the comment found before
+        if match.group() != "<!--":
+            pos = match.end()
+            yield start, pos  # a DOCTYPE
+            continue
+        if close == -2 or 0 <= close < match.end():
+            close = text.find("-->", match.end())  # each stretch of the text is searched once
+        if close >= 0 and close - match.end() <= MAX_COMMENT:
+            pos = close + 3
+            yield start, pos
+
+
+def _tags(text: str, taken: _Taken) -> list[Finding]:
+    tags = [m for m in TAG_RE.finditer(text) if taken.free(*m.span())]
     if not tags:
         return []
     closed = {m.group("name").lower() for m in tags if m.group("close")}
@@ -222,7 +300,7 @@ def _tags(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
             run.append(chosen[i])
         i += 1
         out.append(_tag_finding(text, run))
-        taken.append((run[0].start(), run[-1].end()))
+        taken.add(run[0].start(), run[-1].end())
     return out
 
 
@@ -299,11 +377,11 @@ def _tag_finding(text: str, run: list[re.Match[str]]) -> Finding:
     return _make(text, start, end, replacement, "tag", f"HTML {what} {shown!r} left in the text")
 
 
-def _entities(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
+def _entities(text: str, taken: _Taken) -> list[Finding]:
     out = []
     for match in ENTITY_RE.finditer(text):
         start, end = match.span()
-        if not _free(taken, start, end):
+        if not taken.free(start, end):
             continue
         char = _decode(match)
         if char is None:
@@ -337,18 +415,22 @@ def _decode(match: re.Match[str]) -> str | None:
     return char
 
 
-def _shortcodes(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
+def _shortcodes(text: str, taken: _Taken) -> list[Finding]:
     codes = list(SHORTCODE_RE.finditer(text))
     if not codes:
         return []
     opened = {m.group("name") for m in codes if not m.group("close")}
     closed = {m.group("name") for m in codes if m.group("close")}
+    closing: dict[str, list[int]] = {}  # name -> indices in ``codes`` of its closing tags
+    for i, match in enumerate(codes):
+        if match.group("close"):
+            closing.setdefault(match.group("name"), []).append(i)
     out = []
     skip_until = -1
     for i, match in enumerate(codes):
         start, end = match.span()
         name = match.group("name")
-        if start < skip_until or not _free(taken, start, end):
+        if start < skip_until or not taken.free(start, end):
             continue
         if text[end : end + 1] in ("(", "[") or text[start - 1 : start] == "!":
             continue  # a Markdown link or image: "[video](https://...)", "[twitter][31]"
@@ -362,17 +444,13 @@ def _shortcodes(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
         if not known:
             continue
         if not match.group("close") and name in SHORTCODES_DROPPED:
-            closing = next(
-                (m for m in codes[i + 1 :] if m.group("close") and m.group("name") == name), None
-            )
-            if (
-                closing is not None
-                and closing.start() - end <= 2000
-                and _free(taken, start, closing.end())
-            ):
-                end = closing.end()
+            after = closing.get(name, [])
+            k = bisect_right(after, i)  # the first closing tag after this one
+            close = codes[after[k]] if k < len(after) else None
+            if close is not None and close.start() - end <= 2000 and taken.free(start, close.end()):
+                end = close.end()
                 skip_until = end
-        taken.append((start, end))
+        taken.add(start, end)
         reason = f"shortcode {match.group()[:60]!r} left in the text"
         out.append(_make(text, start, end, "", "shortcode", reason))
     return out

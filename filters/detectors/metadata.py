@@ -115,20 +115,21 @@ EMAIL_HEADER_RE = re.compile(r"^(?:From|To|Cc|Subject|Sent|Reply-To)\s*:", re.IG
 READ_TIME_RE = re.compile(
     "^(?:"
     + "|".join(
-        re.sub(r"(?<![A-Za-z])N(?![A-Za-z])", r"\\d+", re.escape(p)).replace(r"\ ", r"\s*")
+        re.sub(r"(?<![A-Za-z])N(?![A-Za-z])", r"\\d++", re.escape(p)).replace(r"\ ", r"\s*")
         for p in sorted(_LISTS["read_time"], key=lambda p: (-len(p), p))
     )
     + r")s?\.?$",
     re.IGNORECASE,
 )
-# A dateline with an agency: "WASHINGTON (Reuters) -", "HANOI, Vietnam (AP) —".
+# A dateline with an agency: "WASHINGTON (Reuters) -", "HANOI, Vietnam (AP) —". The two
+# dateline patterns open a line: anchored, so no search rescans a long run of capitals.
 DATELINE_AGENCY_RE = re.compile(
-    r"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}(?:,\s*[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})?"
+    r"^[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}(?:,\s*[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})?"
     r"\s*\((?:" + alternation(_LISTS["outlets"]) + r")\)\s*[-–—:]+(?=\s*\S)"
 )
 # A dateline without an agency, at the top only: "WASHINGTON –", "NEW DELHI —", "BAAR, Calif. -".
 DATELINE_PLAIN_RE = re.compile(
-    r"[A-Z]{3,}(?:[ .][A-Z]{2,})*\.?(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
+    r"^[A-Z]{3,}(?:[ .][A-Z]{2,})*\.?(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
     r"\s+[-–—]{1,2}(?=\s+[A-Z\"“‘'])"
 )
 

@@ -56,6 +56,7 @@ Example: ``'Houses are destroyed,civilians died.He left.'`` -> two ``replace`` f
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.entities import html5
@@ -98,13 +99,20 @@ GLUED_SEMICOLON_RE = re.compile(r";(?<=[^\W\d_];)(?=[^\W\d_])")
 LOWER_UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-Þ](?<=[a-zß-öø-ÿ]{2}.)(?=[a-zß-öø-ÿ])")
 # Any white space.
 SPACE_RE = re.compile(r"\s")
+# A line break, as the code-line check cuts lines: "\n" or "\r".
+LINE_BREAK_RE = re.compile(r"[\n\r]")
 # The right part of the white-space token around a position.
 TOKEN_RIGHT_RE = re.compile(r"\S*")
 # A token that looks like a URL, e-mail, path, markup or code: never touched.
 CODE_LIKE_RE = re.compile(r"://|^www\.|[@/\\=_<>#{}\[\]|()]")
 # Brackets and quotes at the edges of a token, or closing a sentence inside it
 # ("them.)Enter"), which are punctuation, not code.
-EDGE_BRACKETS_RE = re.compile(r"^[(\[“‘\"']+|[)\]”’\"'.,;:!?]+$|(?<=[.!?])[)\]]")
+# Three patterns, applied in turn by :func:`_without_edge_brackets`: the opening ones, the
+# closing ones (from the start of their run only, so a long run of punctuation before
+# the end of a token is scanned once) and the inner ones.
+OPENING_BRACKETS_RE = re.compile(r"[(\[“‘\"']+")
+CLOSING_BRACKETS_RE = re.compile(r"(?<![)\]”’\"'.,;:!?])[)\]”’\"'.,;:!?]+$")
+INNER_BRACKETS_RE = re.compile(r"(?<=[.!?])[)\]]")
 # Code or markup inside a line: "=>", "==", "::", "f(x)", "x = 1", '"key":', a tag, a table
 # cell separator. Every branch starts with a literal character, so the scan is fast; a line
 # that starts with a brace or ends with ";", "{" or "}" is code too (see ``_looks_like_code``).
@@ -118,7 +126,12 @@ CODE_IN_LINE_RE = re.compile(
 )
 # A word on either side of a glue: letters, digits, apostrophes, hyphens.
 WORD_CHARS_RE = re.compile(r"[\w'’\-]*")
-WORD_CHARS_LEFT_RE = re.compile(r"[\w'’\-]*\Z")
+# The word ending at a glue, searched between the token start and the glue: tried from the
+# start of a run of word characters only (the look-behind), so a long run is scanned once.
+WORD_CHARS_LEFT_RE = re.compile(r"(?<![\w'’\-])[\w'’\-]*\Z")
+# A run of letters and digits with the periods right after them ("U.S", "v2.0", not the
+# period after "?" or "!"): a chain of dotted names around a glued period.
+CHAIN_RE = re.compile(r"(?:[^\W_]|(?<=[^\W_])\.)*+")
 # The run of letters right after a glue.
 RIGHT_LETTERS_RE = re.compile(r"[^\W\d_]+")
 # An HTML entity ending at a semicolon: "&amp", "&#8217", "&#x2019".
@@ -186,9 +199,14 @@ class _Scan:
         self.token_ends: dict[int, int] = {}
         self.stop_rights: set[int] = set()  # where the words after split sentence ends start
         self.stop_terms: set[int] = set()  # where the split sentence ends are
+        self._breaks: list[int] | None = None  # offsets of "\n" and "\r", found once
+        self._chain: tuple[int, int, int] = (0, 0, 0)  # the last period chain: start, end, periods
+        self._long: tuple[int, int] = (0, 0)  # part of the last token found too long for prose
 
     def token(self, pos: int) -> tuple[int, int] | None:
         """The white-space token around ``pos`` when it is short and prose-like."""
+        if self._long[0] <= pos < self._long[1]:
+            return None  # in the token found too long before (glues come in order)
         text = self.text
         lo, hi = max(0, pos - MAX_TOKEN - 1), min(len(text), pos + MAX_TOKEN + 2)
         start = max(text.rfind(" ", lo, pos), text.rfind("\n", lo, pos), lo - 1) + 1
@@ -198,7 +216,12 @@ class _Scan:
                 start -= 1
         right = TOKEN_RIGHT_RE.match(text, pos, hi)
         if right is None or start == lo > 0 or right.end() == hi < len(text):
-            return None  # a token this long is no prose
+            # A token this long is no prose: every later glue up to its end is skipped
+            # without looking at the token again (a long token is scanned once, not once
+            # per glue in it).
+            whole = TOKEN_RIGHT_RE.match(text, pos)
+            self._long = (pos, whole.end() if whole else pos)
+            return None
         end = right.end()
         cached = self.tokens.get(start)
         if cached is None:
@@ -207,7 +230,7 @@ class _Scan:
             if not ok and end - start <= MAX_TOKEN:
                 # Brackets and quotes at the edges are punctuation ("(Reuters,AFP"), unless
                 # the line is code ("(function (d,s,id)").
-                ok = not CODE_LIKE_RE.search(EDGE_BRACKETS_RE.sub("", token))
+                ok = not CODE_LIKE_RE.search(_without_edge_brackets(token))
                 ok = ok and not self.code_line(pos)
             cached = self.tokens[start] = (start, end, ok)
         return (start, end) if cached[2] else None
@@ -215,8 +238,7 @@ class _Scan:
     def code_line(self, pos: int) -> bool:
         """True when the line around ``pos`` (or its stretch near ``pos``) looks like code."""
         text = self.text
-        line_start = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
-        line_end = _line_end(text, pos)
+        line_start, line_end = self.line_bounds(pos)
         if line_end - line_start > 2 * CODE_WINDOW:
             line_start, line_end = (
                 max(line_start, pos - CODE_WINDOW),
@@ -226,6 +248,38 @@ class _Scan:
         if cached is None:
             cached = self.code_lines[line_start] = _looks_like_code(text[line_start:line_end])
         return cached
+
+    def line_bounds(self, pos: int) -> tuple[int, int]:
+        """Start and end of the line around ``pos`` (lines end at "\n" or "\r"), from the
+        line breaks found once, so a long line is not searched again for every glue."""
+        if self._breaks is None:
+            self._breaks = [m.start() for m in LINE_BREAK_RE.finditer(self.text)]
+        breaks = self._breaks
+        i = bisect_left(breaks, pos)
+        return (breaks[i - 1] + 1 if i else 0, breaks[i] if i < len(breaks) else len(self.text))
+
+    def chain(self, term: int) -> tuple[int, int, int]:
+        """Start, end and number of periods of the run of letters, digits and periods after
+        them around the one at ``term``: the same for every period of the run, so they are
+        all split or all kept.
+
+        Computed once per run (the periods come in order, so the last run is all that is
+        kept), so a long run is scanned once, not once per period in it.
+        """
+        start, end, periods = self._chain
+        if not start <= term < end:
+            text = self.text
+            start = term
+            while start > 0 and (
+                text[start - 1].isalnum()
+                or (text[start - 1] == "." and start > 1 and text[start - 2].isalnum())
+            ):
+                start -= 1
+            right = CHAIN_RE.match(text, term + 1)
+            end = right.end() if right else term + 1
+            periods = text.count(".", start, end)
+            self._chain = (start, end, periods)
+        return self._chain
 
     def code_document(self) -> bool:
         """True when two or more lines of the document look like code."""
@@ -300,16 +354,14 @@ def _classify_comma(text: str, comma: int, token_start: int) -> tuple[str, float
 
 def _stop_glues(scan: _Scan) -> None:
     text = scan.text
-    for match in (m for regex in GLUED_STOP_RES for m in regex.finditer(text)):
+    for match in _stop_candidates(scan):
         right = match.end()
-        if not text[right].isupper():
-            continue
         term = match.start()
         terms = text[term : match.end("more")]
         kind = TERMINATOR_KIND[terms[0]]
-        word = RIGHT_LETTERS_RE.match(text, right)
-        if word is None:
-            continue
+        word = RIGHT_LETTERS_RE.match(text, right, right + MAX_TOKEN + 1)
+        if word is None or word.end() - right > MAX_TOKEN:
+            continue  # a word this long makes a token too long for prose (see _Scan.token)
         right_word = _before_camel_split(word.group())  # "TheThe" -> "The", as split below
         left_start = _letters_before(text, term)
         if left_start == term:
@@ -323,8 +375,6 @@ def _stop_glues(scan: _Scan) -> None:
         if kind == "period_before_capital":
             if not _titlecase(right_word) or right_word in DOMAIN_WORDS or terms[1:]:
                 continue  # "Console.WriteLine", "Amazon.Com", "U.S.A", "Ph.D", "..."
-            if _chain_periods(text, term) > 1:
-                continue  # "Alyio.Extensions.Http", "Directory.Packages.props", "v2.0.Beta"
             if not left_word.isdigit() and _inner_capital(left_word):
                 continue  # "CSAdvent.Christmas", "StyleCop.Analyzers": names, packages
         elif len(right_word) < 2 or not (_titlecase(right_word) or right_word.isupper()):
@@ -344,6 +394,25 @@ def _stop_glues(scan: _Scan) -> None:
         scan.add(token, Glue(term, match.end("close"), right, kind, score, terms[0]))
         scan.stop_rights.add(right)
         scan.stop_terms.add(term)
+
+
+def _stop_candidates(scan: _Scan) -> Iterator[re.Match[str]]:
+    """The matches of :data:`GLUED_STOP_RES` before a capital, less the periods inside a run
+    of dotted names ("Alyio.Extensions.Http", "Directory.Packages.props", "v2.0.Beta"),
+    which are skipped as a whole: a long run of them is looked at once."""
+    text = scan.text
+    for regex in GLUED_STOP_RES:
+        pos = 0
+        while (match := regex.search(text, pos)) is not None:
+            pos = match.end()
+            if not text[pos].isupper():
+                continue
+            if text[match.start()] == ".":
+                _start, end, periods = scan.chain(match.start())
+                if periods > 1:
+                    pos = max(pos, end)  # every period up to ``end`` is in the same run
+                    continue
+            yield match
 
 
 def _semicolon_glues(scan: _Scan) -> None:
@@ -373,9 +442,9 @@ def _camel_glues(scan: _Scan) -> None:
     text = scan.text
     for match in LOWER_UPPER_RE.finditer(text):
         cap = match.start()
-        word_match = RIGHT_LETTERS_RE.match(text, cap)
-        if word_match is None:
-            continue
+        word_match = RIGHT_LETTERS_RE.match(text, cap, cap + MAX_TOKEN + 1)
+        if word_match is None or word_match.end() - cap > MAX_TOKEN:
+            continue  # a word this long makes a token too long for prose (see _Scan.token)
         word_start, word_end = _letters_before(text, cap), word_match.end()
         kind = _camel_kind(text[word_start:cap], word_match.group())
         if kind is None or text[word_start:word_end] in KNOWN_NAMES:
@@ -429,22 +498,6 @@ def _camel_kind(left: str, right: str) -> str | None:
     return None
 
 
-def _chain_periods(text: str, term: int) -> int:
-    """Periods in the run of letters, digits and periods after them around the one at
-    ``term``: the same for every period of the run, so they are all split or all kept."""
-    start, end = term, term + 1
-    while start > 0 and (text[start - 1].isalnum() or _inner_period(text, start - 1)):
-        start -= 1
-    while end < len(text) and (text[end].isalnum() or _inner_period(text, end)):
-        end += 1
-    return text.count(".", start, end)
-
-
-def _inner_period(text: str, pos: int) -> bool:
-    """A period right after a letter or digit ("U.S", "v2.0"), not after "?" or "!"."""
-    return text[pos] == "." and pos > 0 and text[pos - 1].isalnum()
-
-
 def _dotted_after(text: str, word: re.Match[str]) -> bool:
     """True when the word is followed by a period and a letter ("Extensions.Http")."""
     end = word.end()
@@ -469,6 +522,17 @@ def _looks_like_code(line: str) -> bool:
     return stripped[0] in "{}]" or stripped[-1] in ";{}" or bool(CODE_IN_LINE_RE.search(line))
 
 
+def _without_edge_brackets(token: str) -> str:
+    """The token without brackets and quotes at its edges (and closing a sentence inside
+    it, "them.)Enter")."""
+    opening = OPENING_BRACKETS_RE.match(token)
+    rest = token[opening.end() :] if opening else token
+    closing = CLOSING_BRACKETS_RE.search(rest)
+    if closing is not None:
+        rest = rest[: closing.start()] + rest[closing.end() :]
+    return INNER_BRACKETS_RE.sub("", rest)
+
+
 def _letters_before(text: str, pos: int, limit: int = 64) -> int:
     """Start of the run of letters ending at ``pos`` (at most ``limit`` letters back)."""
     start = pos
@@ -476,11 +540,6 @@ def _letters_before(text: str, pos: int, limit: int = 64) -> int:
     while start > lo and text[start - 1].isalpha():
         start -= 1
     return start
-
-
-def _line_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
-    return min(ends) if ends else len(text)
 
 
 def _finding(text: str, token_start: int, token_end: int, glues: list[Glue]) -> Finding:

@@ -20,8 +20,10 @@ settings of datatrove's FTFYFormatter (the fixes that repair encodings, and none
 normalise: no Unicode normalisation, no quote uncurling, no ligature or width fixing,
 no line-break changes), minus HTML unescaping (the markup detector's job) and control
 character removal (the lookalike detector's, with its own codes). The changed regions
-of each window (``difflib``) are widened to whole tokens, so every finding has an exact
-span of the original and its own replacement.
+of each window (found between the ASCII characters ftfy leaves in place, with ``difflib``
+for short stretches only, so the cost stays linear on a long line of mojibake) are
+widened to whole tokens, so every finding has an exact span of the original and its own
+replacement.
 
 What it leaves alone: text that only looks odd but decodes to nothing better
 (``Offering 5×£35 pin ups``, ``naïve café``, ``Müller``, German or French prose, the
@@ -41,6 +43,7 @@ decode_inconsistent_utf8``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
@@ -115,6 +118,16 @@ SUSPECT_RE = re.compile(
 )
 # A white-space character: findings are widened to tokens between them.
 SPACE_RE = re.compile(r"\s")
+# What ftfy's repairs leave in place, the anchors of the comparison of a window with its
+# repair: ASCII characters other than the space (a space may become part of a repaired
+# character, "Ã " -> "à"); and the gaps between them, and white space inside a gap.
+_ANCHORS_RE = re.compile(r"[\x00-\x1f\x21-\x7f]+")
+_GAP_RE = re.compile(r"[^\x00-\x1f\x21-\x7f]*")
+_SPACES_SPLIT_RE = re.compile(r"(\s+)")
+#: Longest pair of stretches (characters, both sides) compared by a sequence matcher.
+MAX_MATCHED = 200
+#: Characters of the anchors either side of a gap that go along to the sequence matcher.
+CONTEXT = 20
 
 
 @register(NAME, categories=["encoding"])
@@ -152,14 +165,19 @@ def _windows(text: str, doc: Document) -> list[tuple[int, int]]:
     """Disjoint parts of lines around the suspect places: up to :data:`WINDOW`
     characters either side of each, widened to white space, never across a line."""
     windows: list[tuple[int, int]] = []
+    spaces: list[int] | None = None  # offsets of the white space, found once (bisected)
     for match in SUSPECT_RE.finditer(text):
+        if spaces is None:
+            spaces = [m.start() for m in SPACE_RE.finditer(text)]
         line_start, line_end = doc.lines[doc.line_index(match.start())]
         start = max(line_start, match.start() - WINDOW)
         end = min(line_end, match.end() + WINDOW)
-        while start > line_start and not text[start - 1].isspace():
-            start -= 1
-        while end < line_end and not text[end].isspace():
-            end += 1
+        # Widened to white space (never past the line): the token around each edge is
+        # found by bisection, so a long token is not walked again for every suspect in it.
+        i = bisect_left(spaces, start)
+        start = max(spaces[i - 1] + 1 if i else 0, line_start)
+        i = bisect_left(spaces, end)
+        end = min(spaces[i] if i < len(spaces) else len(text), line_end)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
         else:
@@ -171,18 +189,15 @@ def changed_tokens(old: str, new: str) -> list[tuple[int, int, int, int]]:
     """The regions where ``new`` differs from ``old``, widened to white-space tokens:
     ``(old_start, old_end, new_start, new_end)``, in order and disjoint, so replacing
     each ``old`` region by its ``new`` region turns ``old`` into ``new``."""
-    head = 0  # the common prefix and suffix are left out of the (quadratic) matching
+    head = 0  # the common prefix and suffix are left out of the matching
     limit = min(len(old), len(new))
     while head < limit and old[head] == new[head]:
         head += 1
     tail = 0
     while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
-    matcher = SequenceMatcher(None, old[head : len(old) - tail], new[head : len(new) - tail], False)
     regions: list[list[int]] = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for a0, a1, b0, b1 in _changes(old[head : len(old) - tail], new[head : len(new) - tail]):
         a0, a1, b0, b1 = a0 + head, a1 + head, b0 + head, b1 + head
         if regions and not SPACE_RE.search(old, regions[-1][1], a0):
             regions[-1][1], regions[-1][3] = a1, b1  # same token: one region
@@ -199,3 +214,75 @@ def changed_tokens(old: str, new: str) -> list[tuple[int, int, int, int]]:
         # The widening runs over unchanged text, identical on both sides.
         out.append((left, right, b0 - (a0 - left), b1 + (right - a1)))
     return out
+
+
+def _changes(a: str, b: str) -> Iterator[tuple[int, int, int, int]]:
+    """The changed stretches ``(a0, a1, b0, b1)`` between ``a`` and its repair ``b``, in
+    order and disjoint (not yet widened to tokens).
+
+    ftfy's repairs (with :data:`FTFY_CONFIG`) leave every ASCII character other than the
+    space in place, so the stretches of those characters anchor the two texts to each
+    other, and only the gaps between anchors are compared, each on its own: linear, where a
+    sequence matcher over the whole window is quadratic or worse on a long line of
+    mojibake. Should the anchors differ (not an ftfy repair), the rest of both texts is
+    matched by :class:`difflib.SequenceMatcher` when short, or is one changed stretch.
+    """
+    i = j = before = 0  # ``before``: length of the anchors right before the gap
+    while i < len(a) or j < len(b):
+        gap_a = _GAP_RE.match(a, i)
+        gap_b = _GAP_RE.match(b, j)
+        ga = gap_a.end() if gap_a else i
+        gb = gap_b.end() if gap_b else j
+        run_a = _ANCHORS_RE.match(a, ga)
+        run_b = _ANCHORS_RE.match(b, gb)
+        sa = run_a.end() if run_a else ga
+        sb = run_b.end() if run_b else gb
+        if a[ga:sa] != b[gb:sb]:
+            yield from _matched(a, i - before, len(a), b, j - before, len(b))
+            return
+        if a[i:ga] != b[j:gb]:
+            # The anchors around the gap (the same on both sides) go along to the sequence
+            # matcher, should it be needed, so it aligns the gap with its context.
+            after = min(sa - ga, CONTEXT)
+            yield from _gap_changes(a, i, ga, b, j, gb, before, after)
+        i, j, before = sa, sb, min(sa - ga, CONTEXT)
+
+
+def _gap_changes(
+    a: str, a0: int, a1: int, b: str, b0: int, b1: int, before: int, after: int
+) -> Iterator[tuple[int, int, int, int]]:
+    """The changed stretches between two gaps (non-ASCII characters and spaces): token by
+    token when both keep the same white space, else by :func:`_matched`, with ``before``
+    and ``after`` characters of the anchors around them."""
+    parts_a = _SPACES_SPLIT_RE.split(a[a0:a1])
+    parts_b = _SPACES_SPLIT_RE.split(b[b0:b1])
+    if len(parts_a) != len(parts_b) or parts_a[1::2] != parts_b[1::2]:
+        yield from _matched(a, a0 - before, a1 + after, b, b0 - before, b1 + after)
+        return
+    for part_a, part_b in zip(parts_a, parts_b, strict=True):
+        if part_a != part_b:
+            yield (a0, a0 + len(part_a), b0, b0 + len(part_b))
+        a0 += len(part_a)
+        b0 += len(part_b)
+
+
+def _matched(
+    a: str, a0: int, a1: int, b: str, b0: int, b1: int
+) -> Iterator[tuple[int, int, int, int]]:
+    """The changed stretches between ``a[a0:a1]`` and ``b[b0:b1]``, less their common
+    prefix and suffix (which holds the context given, and aligns a space a repair took in
+    with the characters before it): by a sequence matcher when both are short (its cost
+    grows with the square of the length, or faster), else the whole of both as one."""
+    while a0 < a1 and b0 < b1 and a[a0] == b[b0]:
+        a0, b0 = a0 + 1, b0 + 1
+    while a0 < a1 and b0 < b1 and a[a1 - 1] == b[b1 - 1]:
+        a1, b1 = a1 - 1, b1 - 1
+    if a0 == a1 and b0 == b1:
+        return
+    if a1 - a0 + b1 - b0 > MAX_MATCHED:
+        yield (a0, a1, b0, b1)
+        return
+    matcher = SequenceMatcher(None, a[a0:a1], b[b0:b1], False)
+    for tag, x0, x1, y0, y1 in matcher.get_opcodes():
+        if tag != "equal":
+            yield (a0 + x0, a0 + x1, b0 + y0, b0 + y1)

@@ -50,11 +50,17 @@ GLUED_RE = re.compile(r"(?:[A-Z][a-z]{2,}){2,}")
 # A run of three or more tags glued to the end of the last sentence: "homes.RussiaMoscowUkraine".
 GLUED_TAIL_RE = re.compile(r"(?<=[.!?\"”’)])(?:[A-Z][a-z]{2,}){3,}$")
 # A run of three or more tags glued to the first word of the text: "RussiaMoscowUkraineRussia's".
-GLUED_HEAD_RE = re.compile(r"(?:[A-Z][a-z]{2,}){3,}(?=[A-Z][\w'’]*\s+\S)")
+# The first word must go on to white space and more text; that is checked once, up front
+# (the word is the same whichever tag ends the run), and the tags never give letters back,
+# so a long glued word costs one pass, not one per tag (or per letter).
+GLUED_HEAD_RE = re.compile(r"^(?=[\w'’]*+\s++\S)(?:[A-Z][a-z]{2,}+){3,}(?=[A-Z])")
 # A tag list behind a label: "Tags: a, b, c", "Filed under: X |", "Topics" alone.
 TAG_LIST_RE = re.compile(r"^(?i:" + alternation(_LISTS["labels"]) + r")\s*(?::|$)\s*(?P<rest>.*)$")
-# A sentence after a label, which makes the line text, not a tag list.
-SENTENCE_RE = re.compile(r"\b[a-z]+\b.*[.!?]$")
+# A sentence after a label, which makes the line text, not a tag list: a lower-case word,
+# and sentence punctuation at the end of its line. Tried from the start of a line only,
+# taking the first such word (atomic group), so the end is looked for once per line, not
+# once per word.
+SENTENCE_RE = re.compile(r"(?m:^)(?>[^\n]*?\b[a-z]+\b)[^\n]*+(?<=[.!?])\n?\Z")
 
 #: First words of the tag-list labels (a gate before the label regex).
 LABEL_FIRST_WORDS = first_words(_LISTS["labels"])
