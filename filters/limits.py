@@ -12,6 +12,11 @@ instead of a stall of the whole run:
   (CPython's regex engine checks for signals while it matches). Elsewhere
   (threads, platforms without ``setitimer``) the budget is checked between
   detectors, so one detector that stalls is only stopped when it returns.
+  An alarm can land where Python cannot pass an exception on (a garbage
+  collector callback, a ``__del__``): Python reports it as "ignored" and goes
+  on. So the timer fires again every :data:`REFIRE` seconds until the work
+  stops, and an ignored alarm is not printed (``sys.unraisablehook`` passes
+  the others on).
 
 Both raise :class:`LimitExceeded`, which batch runs report as that document's
 error. A time budget makes the outcome depend on the machine's speed; the
@@ -22,6 +27,7 @@ ever fires on pathological input.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from types import FrameType, TracebackType
@@ -30,6 +36,8 @@ from typing import Any
 #: Defaults (settings ``max_chars`` and ``time_budget``; 0 turns a limit off).
 MAX_CHARS = 5_000_000
 TIME_BUDGET = 60.0
+#: Once the budget is spent, the timer fires again this often until the work stops.
+REFIRE = 0.1
 
 
 class LimitExceeded(Exception):
@@ -66,6 +74,7 @@ class Deadline:
         self._end = 0.0
         self._timer = False
         self._previous: Any = None
+        self._hook: Any = None
 
     def __enter__(self) -> Deadline:
         if not self.seconds:
@@ -73,13 +82,16 @@ class Deadline:
         self._end = time.monotonic() + self.seconds
         if _can_use_timer():
             self._previous = signal.signal(signal.SIGALRM, _on_alarm)
-            previous_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            previous_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds, REFIRE)
             if previous_timer[0]:
                 # Someone else's timer is running: leave it alone, check cooperatively.
                 signal.setitimer(signal.ITIMER_REAL, *previous_timer)
                 signal.signal(signal.SIGALRM, self._previous)
             else:
                 self._timer = True
+                self._hook = sys.unraisablehook
+                sys.unraisablehook = _quiet_alarm(self._hook)
+                _ARMED.set()
         return self
 
     def check(self, stage: str) -> None:
@@ -100,12 +112,11 @@ class Deadline:
         tb: TracebackType | None,
     ) -> None:
         if self._timer:
+            _ARMED.clear()  # from here on the handler raises nothing
             self._timer = False
-            try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            except _Alarm:  # pragma: no cover - fired just as the work ended
-                exc_type = _Alarm
+            signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous)
+            sys.unraisablehook = self._hook
         if exc_type is not None and issubclass(exc_type, _Alarm):
             raise self.exceeded() from None
 
@@ -114,5 +125,22 @@ def _can_use_timer() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+#: Set while a :class:`Deadline`'s timer runs (cleared first thing on its way out, so an
+#: alarm that comes while it stops the timer raises nothing).
+_ARMED = threading.Event()
+
+
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise _Alarm()
+    if _ARMED.is_set():
+        raise _Alarm()
+
+
+def _quiet_alarm(hook: Any) -> Any:
+    """``sys.unraisablehook`` that drops an alarm Python could not pass on (the timer
+    fires again) and passes everything else to ``hook``."""
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, _Alarm):
+            hook(unraisable)
+
+    return quiet

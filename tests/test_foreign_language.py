@@ -130,3 +130,50 @@ def test_foreign_language_deterministic() -> None:
 def test_foreign_language_nothing_in_seeds(seed: str, read_seed: Callable[[str], str]) -> None:
     findings, _ctx = detect(read_seed(seed))
     assert findings == []
+
+
+# --- whole-document shortcuts ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain English text.",
+        "ΟΔΟΣ ΑΘΗΝΑΣ: ο ΔΡΟΜΟΣ.",  # capital sigma: its lower case depends on what follows
+        "İstanbul’s mayor spoke.",  # İ lower-cases to two characters
+        "Straße ǅemal ﬁve Ωmega K.",
+    ],
+)
+def test_foreign_language_lowered_for_slices(text: str) -> None:
+    from filters.detectors.foreign_language import _lowered_for_slices
+
+    lowered = _lowered_for_slices(text)
+    spans = [(a, b) for a in range(len(text) + 1) for b in range(a, len(text) + 1)]
+    assert not lowered or all(lowered[a:b] == text[a:b].lower() for a, b in spans)
+    assert bool(lowered) == ("Σ" not in text and "İ" not in text)
+
+
+def test_foreign_language_same_with_and_without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from filters.detectors import foreign_language
+
+    texts = [article(case["sentence"]) for case in CASES["positives"] + CASES["negatives"]] + [
+        article("Η κυβέρνηση ΑΠΟΦΑΣΙΣΕ νέες κυρώσεις κατά της Ρωσίας τη Δευτέρα το ΠΡΩΙ."),
+        article("İstanbul’da belediye başkanı pazartesi günü yeni bir karar açıkladı."),
+    ]
+    fast = [detect(t) for t in texts]
+    monkeypatch.setattr(foreign_language, "_lowered_for_slices", lambda text: "")
+    slow = [detect(t) for t in texts]
+    assert [(f, c.counters) for f, c in fast] == [(f, c.counters) for f, c in slow]
+
+
+@pytest.mark.parametrize(
+    "text", [HOST_BEFORE, "Straße, naïve “café” — ǅemal’s ﬁve", "Mixed ελληνικά and English"]
+)
+def test_foreign_language_latin_document_has_latin_sentences(text: str) -> None:
+    from filters.detectors.foreign_language import _latin_only, _script
+
+    spans = [(a, b) for a in range(0, len(text), 3) for b in range(a, len(text) + 1, 5)]
+    if _latin_only(text):  # the shortcut: every sentence is then what _script finds
+        assert all(_script(text[a:b]) == ("latin", 0) for a, b in spans)
+    else:
+        assert "ελληνικά" in text

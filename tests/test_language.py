@@ -199,3 +199,82 @@ def test_language_document_caches_identify(monkeypatch: pytest.MonkeyPatch) -> N
     doc = Document(ENGLISH)
     assert doc.language == doc.language
     assert len(calls) == 1
+
+
+# --- the compact langdetect model gives langdetect's numbers ----------------------------------
+
+EXACT_TEXTS = [
+    ENGLISH,
+    GERMAN,
+    FRENCH,
+    RUSSIAN,
+    GREEK,
+    JAPANESE,
+    *SAMPLES,
+    "",
+    "12345 67890",
+    "NATO EU UN USA",  # capital words give no n-grams
+    "Regular gym vs home gym",
+    "Visit https://example.com/a?b=c or write to someone@example.org today, please.",
+    "Tiếng Việt có dấu: người, được, những",  # normalize_vi
+    "Ti\u0301ê\u0301ng Vie\u0323\u0302t",  # letters with combining marks
+    "این یک متن فارسی است که ی دارد",  # Farsi yeh
+    "서울시는 월요일 도서관을 일 년 더 열기로 했다.",
+    "Şeful ţării a spus că ș și ț sunt litere românești.",
+    "Mixed English текст with 中文 and ελληνικά words.",
+    GERMAN * 20,  # longer than DETECT_CHARS
+]
+
+
+@pytest.fixture(scope="module")
+def langdetect_factory() -> Any:
+    """langdetect's own factory, loaded as this module loaded it before the compact model:
+    profiles in sorted file order, seed 0."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.set_seed(0)
+    profiles = []
+    for name in sorted(os.listdir(PROFILES_DIRECTORY)):
+        path = os.path.join(PROFILES_DIRECTORY, name)
+        if not name.startswith(".") and os.path.isfile(path):
+            with open(path, encoding="utf-8") as handle:
+                profiles.append(handle.read())
+    factory.load_json_profile(profiles)
+    return factory
+
+
+def _langdetect_probabilities(factory: Any, text: str) -> list[tuple[str, float]]:
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = factory.create()
+    detector.append(text[: lang.DETECT_CHARS])
+    try:
+        return [(found.lang, found.prob) for found in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+@pytest.mark.parametrize("text", EXACT_TEXTS)
+def test_language_compact_model_is_langdetect(langdetect_factory: Any, text: str) -> None:
+    # The same floats, not approximately: the verdicts and the thresholds stay langdetect's.
+    assert lang.detect_langs(text) == _langdetect_probabilities(langdetect_factory, text)
+
+
+@pytest.mark.parametrize("text", EXACT_TEXTS)
+def test_language_compact_ngrams_are_langdetects(langdetect_factory: Any, text: str) -> None:
+    ours, theirs = lang._factory().create(), langdetect_factory.create()
+    for detector in (ours, theirs):
+        detector.append(text)
+        detector.cleaning_text()
+    assert ours._extract_ngrams() == theirs._extract_ngrams()
+
+
+def test_language_compact_profiles_hold_langdetects_numbers(langdetect_factory: Any) -> None:
+    model = lang._factory()
+    assert model.langlist == langdetect_factory.langlist
+    reference = langdetect_factory.word_lang_prob_map
+    # Only n-grams of one to three characters can ever be looked up.
+    assert model.word_lang_prob_map.keys() == {w for w in reference if 1 <= len(w) <= 3}
+    words = sorted(model.word_lang_prob_map)[::11]
+    assert model.dense(words).tolist() == [reference[w] for w in words]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +17,14 @@ from hypothesis import strategies as st
 
 import models
 from filters import Pipeline, Settings
+from filters.detectors import _off_topic_features as features
 from filters.detectors import off_topic
 from filters.detectors._off_topic_features import FEATURES, MIN_WORDS, document_features
 from filters.detectors.off_topic import NAME, OffTopicModel, find_off_topic, load_model
 from filters.document import Document
 from filters.findings import Finding
 from filters.registry import Context
+from filters.segment import Span
 from models import ModelFileError
 
 CASES: dict[str, Any] = json.loads(
@@ -237,3 +241,92 @@ def test_off_topic_never_raises(text: str) -> None:
         assert f.category == "off_topic"
         assert f.action in ("remove", "flag")
         assert 0.0 <= f.score <= 1.0
+
+
+# --- feature extraction's fast paths equal the plain definitions --------------------------------
+
+TRICKY = (
+    "He said: 'Don't go.' Kyiv’s army advanced. ‘Quoted’ «text» „here“ and \"there\".\n"
+    "İstanbul’s ΟΔΟΣ ΑΘΗΝΑΣ straße_1 naïve 2nd ﬁve x'y _'_ 1'2 ²'² '\n"
+    "End.)’” Not an end, Ends? …»] Ends!' '"
+)
+TEXTS = st.text(alphabet=st.sampled_from(list("ab Z9_.!?…'‘’\"“”«»„)]\nİΣσé²")), max_size=60)
+
+
+def _old_tokens(text: str, spans: list[Span]) -> list[str]:
+    """Tokenisation as it was: sentences joined by line breaks, one regex pass."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        parts = [lowered[s.start : s.end] for s in spans]
+    else:
+        parts = [text[s.start : s.end].lower() for s in spans]
+    parts.append("")
+    return re.findall(features.WORD_PATTERN + r"|\n", features.BREAK.join(parts))
+
+
+def _old_quote_marks(text: str) -> list[int]:
+    marks = []
+    for match in re.finditer(r"[\"“”«»„'‘’]", text):
+        i = match.start()
+        if (
+            text[i] in '"“”«»„'
+            or i == 0
+            or i == len(text) - 1
+            or not (text[i - 1].isalnum() and text[i + 1].isalnum())
+        ):
+            marks.append(i)
+    return marks
+
+
+def _spans(text: str) -> list[Span]:
+    """Pieces of at most seven characters, none holding a line break (as sentences)."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans += [
+            Span(a, min(a + 7, start + len(line))) for a in range(start, start + len(line), 7)
+        ]
+        start += len(line) + 1
+    return spans or [Span(0, 0)]
+
+
+def _check_words(text: str) -> None:
+    spans = _spans(text)
+    words = features._sentence_words(text, spans)
+    old = _old_tokens(text, spans)
+    flat = [w for sentence in words for w in [*sentence, features.BREAK]]
+    assert flat == old
+    assert features._term_ids(words) == dict(zip(dict.fromkeys(old), count()))
+
+
+def _check_quotes_and_ends(text: str) -> None:
+    assert features._quote_marks(text) == _old_quote_marks(text)
+    for a in range(len(text) + 1):
+        for b in range(a, min(len(text), a + 12) + 1):
+            expected = features.SENTENCE_END_RE.search(text, a, b) is not None
+            assert features._ends_sentence(text, a, b) == expected
+
+
+def test_off_topic_fast_paths_on_tricky_text() -> None:
+    _check_words(TRICKY)
+    _check_quotes_and_ends(TRICKY)
+
+
+@given(TEXTS)
+def test_off_topic_fast_paths_equal_definitions(text: str) -> None:
+    _check_words(text)
+    _check_quotes_and_ends(text)
+
+
+def test_off_topic_columns_is_column_stack() -> None:
+    a, b = np.arange(4.0), np.array([True, False, True, False])
+    assert np.array_equal(features._columns(a, b, 2.5), np.column_stack((a, b, np.full(4, 2.5))))
+    assert features._columns(a, 1.0).flags.c_contiguous
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 500])
+def test_off_topic_unique_counts_is_np_unique(size: int) -> None:
+    values = np.random.default_rng(size).integers(0, 40, size)
+    ours, theirs = features._unique_counts(values), np.unique(values, return_counts=True)
+    assert all(
+        np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(ours, theirs, strict=True)
+    )

