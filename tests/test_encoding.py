@@ -70,12 +70,14 @@ def test_encoding_mojibake_reason_has_ftfy_plan(pipeline: Pipeline) -> None:
     assert "ftfy: " in finding.reason and "decode" in finding.reason
 
 
-def test_encoding_mojibake_findings_are_per_token(pipeline: Pipeline) -> None:
-    text = "A long line " + "with clean words " * 40 + "and cafÃ© here " + "more " * 40 + "SÃ£o."
+def test_encoding_mojibake_findings_are_per_word(pipeline: Pipeline) -> None:
+    """One finding per changed word; punctuation and markup next to it stay out."""
+    text = "A long line " + "with clean words " * 40 + "and cafÃ© here " + "more " * 40
+    text += "<i>SÃ£o</i>."
     result = pipeline.run(text)
     assert [(f.text, f.replacement) for f in result.findings] == [
         ("cafÃ©", "café"),
-        ("SÃ£o.", "São."),
+        ("SÃ£o", "São"),
     ]
 
 

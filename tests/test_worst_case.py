@@ -122,9 +122,9 @@ def growth(
     """How much longer ``make(4 * n)()`` takes than ``make(n)()``, and the timings shown.
 
     A ratio of 1.0 when the larger run takes less than ``floor`` seconds (too fast to
-    judge); else the best of three runs each, and a ratio over ``bound`` is measured again
-    (best of eight) before it counts; an infinite ratio when a measurement goes past ``cap``
-    seconds.
+    judge); else the best of three runs each, and a ratio over ``bound`` (but under twice
+    it) is measured again, twice (best of eight, then of sixteen) before it counts; an
+    infinite ratio when a measurement goes past ``cap`` seconds.
     """
     try:
         return _growth(make, n, floor, bound, cap)
@@ -146,12 +146,12 @@ def _growth(
     t_small = float("inf")
     # Small and large runs take turns, so a burst of load from elsewhere on the machine
     # slows both rather than one of them; the best of each is kept.
-    for rounds in (3, 5):
+    for rounds in (3, 5, 8):
         for _ in range(rounds):
             t_small = min(t_small, best_time(small, 1, cap))
             t_large = min(t_large, best_time(large, 1, cap))
         if not bound < t_large / t_small < 2 * bound:
-            break  # else (over the bound, not by far) measured again, five more turns
+            break  # else (over the bound, not by far) measured again, with more turns
     shown = f"{t_small * 1000:.2f} ms at {n}, {t_large * 1000:.2f} ms at {4 * n}"
     return t_large / t_small, shown
 

@@ -5,8 +5,8 @@ What it catches: UTF-8 read as Windows-1252 or Latin-1 (``youâ€™re`` -> ``y
 -1251, -1253, -1254, -1257, ISO-8859-2, MacRoman, cp437: ``g√¢teaux`` -> ``gâteaux``,
 ``#╨┐╤Ç╨░╨▓`` -> ``#прав``), text mixing clean and broken UTF-8 on one line, lone
 C1 control characters that stand for Windows-1252 punctuation (``\\x85`` -> ``…``),
-and UTF-16 surrogate pairs. One ``replace`` finding per white-space token that changed
-(neighbouring changes inside one token make one finding), with ftfy's plan in the
+and UTF-16 surrogate pairs. One ``replace`` finding per word that changed (neighbouring
+changes inside one word make one finding), with ftfy's plan in the
 reason (``ftfy: encode sloppy-windows-1252, decode utf-8``).
 
 How: a text that is all ASCII has no mojibake and costs nothing more. Otherwise one
@@ -22,8 +22,9 @@ no line-break changes), minus HTML unescaping (the markup detector's job) and co
 character removal (the lookalike detector's, with its own codes). The changed regions
 of each window (found between the ASCII characters ftfy leaves in place, with ``difflib``
 for short stretches only, so the cost stays linear on a long line of mojibake) are
-widened to whole tokens, so every finding has an exact span of the original and its own
-replacement.
+widened to whole words (letters, digits and non-ASCII characters: ASCII punctuation,
+markup and control characters next to a word stay out, they are other detectors'
+findings), so every finding has an exact span of the original and its own replacement.
 
 What it leaves alone: text that only looks odd but decodes to nothing better
 (``Offering 5×£35 pin ups``, ``naïve café``, ``Müller``, German or French prose, the
@@ -116,8 +117,14 @@ SUSPECT_RE = re.compile(
     + _char_class(_CONTINUATIONS + "\ufffd")
     + ")"
 )
-# A white-space character: findings are widened to tokens between them.
+# A white-space character.
 SPACE_RE = re.compile(r"\s")
+# What ends a word a repair is widened to: white space, and ASCII characters other than
+# letters and digits (punctuation, markup, control characters). Mojibake is non-ASCII
+# (UTF-8's bytes read as cp1252 or Latin-1 are all above 0x7f), so a repaired word never
+# takes in a "<p>" or a control character next to it: those stay the markup and lookalike
+# detectors' findings, and the fixes together are idempotent.
+WORD_STOP_RE = re.compile(r"[\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
 # What ftfy's repairs leave in place, the anchors of the comparison of a window with its
 # repair: ASCII characters other than the space (a space may become part of a repaired
 # character, "Ã " -> "à"); and the gaps between them, and white space inside a gap.
@@ -132,7 +139,7 @@ CONTEXT = 20
 
 @register(NAME, categories=["encoding"])
 def find_mojibake(doc: Document, ctx: Context) -> Iterator[Finding]:
-    """Mojibake (``youâ€™re``) repaired by ftfy, one finding per changed token."""
+    """Mojibake (``youâ€™re``) repaired by ftfy, one finding per changed word."""
     text = doc.text
     if text.isascii():
         return
@@ -186,9 +193,10 @@ def _windows(text: str, doc: Document) -> list[tuple[int, int]]:
 
 
 def changed_tokens(old: str, new: str) -> list[tuple[int, int, int, int]]:
-    """The regions where ``new`` differs from ``old``, widened to white-space tokens:
-    ``(old_start, old_end, new_start, new_end)``, in order and disjoint, so replacing
-    each ``old`` region by its ``new`` region turns ``old`` into ``new``."""
+    """The regions where ``new`` differs from ``old``, widened to whole words (see
+    :data:`WORD_STOP_RE`): ``(old_start, old_end, new_start, new_end)``, in order and
+    disjoint, so replacing each ``old`` region by its ``new`` region turns ``old`` into
+    ``new``."""
     head = 0  # the common prefix and suffix are left out of the matching
     limit = min(len(old), len(new))
     while head < limit and old[head] == new[head]:
@@ -199,21 +207,26 @@ def changed_tokens(old: str, new: str) -> list[tuple[int, int, int, int]]:
     regions: list[list[int]] = []
     for a0, a1, b0, b1 in _changes(old[head : len(old) - tail], new[head : len(new) - tail]):
         a0, a1, b0, b1 = a0 + head, a1 + head, b0 + head, b1 + head
-        if regions and not SPACE_RE.search(old, regions[-1][1], a0):
-            regions[-1][1], regions[-1][3] = a1, b1  # same token: one region
+        if regions and not WORD_STOP_RE.search(old, regions[-1][1], a0):
+            regions[-1][1], regions[-1][3] = a1, b1  # same word: one region
         else:
             regions.append([a0, a1, b0, b1])
     out = []
     for a0, a1, b0, b1 in regions:
         left = a0
-        while left > 0 and not old[left - 1].isspace():
+        while left > 0 and not _stops_word(old[left - 1]):
             left -= 1
         right = a1
-        while right < len(old) and not old[right].isspace():
+        while right < len(old) and not _stops_word(old[right]):
             right += 1
         # The widening runs over unchanged text, identical on both sides.
         out.append((left, right, b0 - (a0 - left), b1 + (right - a1)))
     return out
+
+
+def _stops_word(char: str) -> bool:
+    """True when ``char`` ends a word (:data:`WORD_STOP_RE`)."""
+    return char.isspace() or (char.isascii() and not char.isalnum())
 
 
 def _changes(a: str, b: str) -> Iterator[tuple[int, int, int, int]]:
