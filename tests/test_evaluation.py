@@ -388,6 +388,19 @@ def test_bodies_context_marks_the_span() -> None:
     assert context("abc def ghi", 4, 7, width=2) == "c [[def]] g"
 
 
+def test_bodies_encoding_reviewed_leaves_out_damaged_golds(monkeypatch) -> None:
+    """A repair on a gold body listed as damaged counts in the raw figure only."""
+    from filters.evaluation import bodies
+
+    monkeypatch.setattr(bodies, "GOLD_ENCODING_DAMAGE", {"w/dev/1": "mojibake"})
+    damaged = "The council said youâ€™re welcome. It met on Tuesday."
+    res = bodies.evaluate([("w", "dev/1", damaged), ("w", "dev/2", damaged)])
+    d = res["datasets"]["w"]
+    assert d["per_category"]["encoding"]["sentences_changed"] == 2
+    assert d["reviewed"]["documents_with_damaged_gold"] == 1
+    assert d["reviewed"]["encoding"]["sentences_changed"] == 1
+
+
 def test_wcxb_snippet_figures() -> None:
     records = [{"with": ["main text"], "without": ["Cookie Policy", "Home"]}]
     before, after = ["Home\nMain text\ncookie policy"], ["Main text"]

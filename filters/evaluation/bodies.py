@@ -14,12 +14,18 @@ things). Measures, per dataset and per category of the finding responsible:
 * flags: findings reported but not applied (not errors by themselves).
 
 The worst examples are the largest applied edits, with context.
+
+A few gold bodies carry encoding damage of their own (mojibake, stray byte-order
+marks: :data:`GOLD_ENCODING_DAMAGE`, read by hand). Repairing those is right, so
+the ``encoding`` figures are also given without those bodies (``reviewed``);
+both are reported.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..document import Document
@@ -30,6 +36,18 @@ from .runner import run_texts
 
 CONTEXT = 60
 WORST = 10
+#: Gold bodies whose text is itself damaged by encoding errors (read by hand on
+#: 2026-11-22, every ``encoding`` finding of the default pipeline on them checked): there
+#: a repair is right, not a false positive. Another gold body (wcxb dev/2498) quotes
+#: mojibake on purpose ("I saw "Ã¤" instead of "ä""); its repair is a real false
+#: positive and stays counted.
+GOLD_ENCODING_DAMAGE = {
+    "wcxb/dev/4267": "UTF-8 read as Windows-1252 throughout: youâ\x80\x99re, entitiesâ\x80\x94like",
+    "wcxb/dev/4859": "a zero-width joiner's UTF-8 read as Latin-1 (â\x80\x8d) on 68 lines",
+    "wcxb/dev/4861": "WireGuardÂ® (a registered sign's UTF-8 read as Latin-1)",
+    "wcxb/dev/4420": "captureâ\x80\x94even (an em dash's UTF-8 read as Latin-1)",
+    "wcxb/dev/4615": "byte-order marks inside sentences (\\ufeffIt's)",
+}
 
 
 def context(text: str, start: int, end: int, width: int = CONTEXT) -> str:
@@ -137,12 +155,22 @@ def evaluate(bodies: Sequence[tuple[str, str, str]], jobs: int = 1) -> dict[str,
     items = []
     for dataset in sorted({d for d, _i, _t in bodies}):
         tally: dict[str, Counter[str]] = {}
-        n = 0
+        reviewed: dict[str, Counter[str]] = {}  # encoding findings on damaged golds left out
+        n = excluded = 0
         for (d, doc_id, text), result in zip(bodies, results, strict=True):
             if d == dataset:
                 score_document(text, result, tally)
+                if f"{d}/{doc_id}" in GOLD_ENCODING_DAMAGE:
+                    excluded += 1
+                    kept = [f for f in result.findings if f.category != "encoding"]
+                    result = replace(result, findings=kept)
+                score_document(text, result, reviewed)
                 items.append((d, doc_id, result))
                 n += 1
         out["datasets"][dataset] = summarise(tally, n)
+        out["datasets"][dataset]["reviewed"] = {
+            "documents_with_damaged_gold": excluded,
+            "encoding": summarise(reviewed, n)["per_category"]["encoding"],
+        }
     out["worst"] = worst_edits(items)
     return out

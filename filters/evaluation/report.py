@@ -226,6 +226,16 @@ def bodies_tables(res: dict[str, Any]) -> str:
                 title,
             )
         )
+        reviewed = d.get("reviewed")
+        if reviewed and reviewed["documents_with_damaged_gold"]:
+            enc = reviewed["encoding"]
+            out[-1] += (
+                f"\nencoding, leaving out the {reviewed['documents_with_damaged_gold']} gold "
+                "bodies with encoding damage of their own (bodies.GOLD_ENCODING_DAMAGE): "
+                f"{enc['sentences_changed']} sentences changed "
+                f"({enc['sentence_changed_share']:.4f}), {enc['sentences_removed']} removed "
+                f"({enc['sentence_removed_share']:.4f})"
+            )
     worst = res["worst"]
     lines = [f"Worst edits on clean bodies (top {len(worst)}, largest first):"]
     for i, w in enumerate(worst, 1):
