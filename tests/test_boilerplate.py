@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from casefiles import case_id, known_failures, load_cases
 
 from filters import Settings
 from filters.detectors._lines import make_line
@@ -21,13 +20,7 @@ from filters.document import Document
 from filters.findings import Finding
 from filters.registry import Context
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "boilerplate.json").read_text(encoding="utf-8")
-)
-
-
-def case_id(case: dict[str, Any]) -> str:
-    return str(case["note"])
+CASES = load_cases("boilerplate")
 
 
 def detect(text: str) -> list[Finding]:
@@ -52,8 +45,7 @@ def test_boilerplate_negative(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
-    ids=case_id,
+    known_failures(CASES),
 )
 def test_boilerplate_known_failure(case: dict[str, Any]) -> None:
     assert [f.text for f in detect(case["input"])] == case["found"]

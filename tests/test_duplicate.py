@@ -3,12 +3,12 @@ batch hook (lines shared across the documents of a window) through Pipeline.run_
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from casefiles import case_id, known_failures, load_cases
 
 from filters import Pipeline, Settings, restore
 from filters.detectors.duplicate import (
@@ -23,13 +23,7 @@ from filters.findings import Finding
 from filters.pipeline import Result
 from filters.registry import Context
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "duplicate.json").read_text(encoding="utf-8")
-)
-
-
-def case_id(case: dict[str, str]) -> str:
-    return case["note"]
+CASES = load_cases("duplicate")
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +60,7 @@ def test_duplicate_negative(case: dict[str, str], pipeline: Pipeline) -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
-    ids=case_id,
+    known_failures(CASES),
 )
 def test_duplicate_known_failure(case: dict[str, str], pipeline: Pipeline) -> None:
     assert pipeline.run(case["input"]).cleaned == case["expected"]

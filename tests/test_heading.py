@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from casefiles import case_id, known_failures, load_cases
 
 from filters import Pipeline, Settings
 from filters.detectors._lines import lines_of, make_line
@@ -19,13 +18,7 @@ from filters.registry import Context
 # The line detectors, run together as in the default pipeline (they read each other's verdicts).
 LINE_DETECTORS = ("boilerplate", "caption", "heading", "metadata", "tag_run")
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "heading.json").read_text(encoding="utf-8")
-)
-
-
-def case_id(case: dict[str, Any]) -> str:
-    return str(case["note"])
+CASES = load_cases("heading")
 
 
 def detect(text: str) -> list[Finding]:
@@ -50,8 +43,7 @@ def test_heading_negative(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
-    ids=case_id,
+    known_failures(CASES),
 )
 def test_heading_known_failure(case: dict[str, Any]) -> None:
     assert [f.text for f in detect(case["input"])] == case["found"]

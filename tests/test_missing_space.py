@@ -3,12 +3,10 @@ scores, the guards, properties, and the seeds."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
+from casefiles import case_id, known_failures, load_cases
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,13 +16,7 @@ from filters.document import Document
 from filters.findings import Finding
 from filters.registry import Context
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "missing_space.json").read_text(encoding="utf-8")
-)
-
-
-def case_id(case: dict[str, str]) -> str:
-    return case["note"]
+CASES = load_cases("missing_space")
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +64,7 @@ def test_missing_space_negative(case: dict[str, str], pipeline: Pipeline) -> Non
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
-    ids=case_id,
+    known_failures(CASES),
 )
 def test_missing_space_known_failure(case: dict[str, str], pipeline: Pipeline) -> None:
     assert pipeline.run(case["input"]).cleaned == case["expected"]

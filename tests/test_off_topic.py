@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable
 from itertools import count
@@ -12,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from casefiles import case_id, known_failures, load_cases
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,14 +27,8 @@ from filters.registry import Context
 from filters.segment import Span
 from models import ModelFileError
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "off_topic.json").read_text(encoding="utf-8")
-)
+CASES = load_cases("off_topic")
 HOSTS: dict[str, str] = CASES["hosts"]
-
-
-def case_id(case: dict[str, str]) -> str:
-    return case["note"]
 
 
 def build(case: dict[str, str]) -> tuple[str, tuple[int, int] | None]:
@@ -83,10 +77,7 @@ def test_off_topic_negative(case: dict[str, str], pipeline: Pipeline) -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True), id=c["note"][:60])
-        for c in CASES["known_failures"]
-    ],
+    known_failures(CASES),
 )
 def test_off_topic_known_failure(case: dict[str, str]) -> None:
     text, span = build(case)
