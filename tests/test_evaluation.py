@@ -364,6 +364,36 @@ def test_injection_score_counts_found_false_and_cross() -> None:
     assert res["host_text"]["removed"] > 0
 
 
+def test_injection_score_sets_host_findings_apart() -> None:
+    """A finding the pipeline also makes on the host alone (same category, same host span)
+    is a host finding, not a false positive; one inside an inserted piece, or with another
+    span, is still a false positive."""
+    host = "Updated: June 2022\nThe council met on Tuesday.\nIt voted."
+    insert = "SIGN UP\n"
+    at = host.index("It voted")
+    text = host[:at] + insert + host[at:]
+    doc = InjectedDoc(
+        "d",
+        "h",
+        text,
+        [Gold(at, at + 7, "boilerplate", "newsletter", "SIGN UP")],
+        [],
+        [(at, at, at, at + len(insert))],
+    )
+    after = text.index("It voted")
+    findings = [
+        fake(text, 0, 18, "metadata"),  # on the host alone too: host
+        fake(text, after, after + 8, "metadata"),  # after the insertion, same host span: host
+        fake(text, 19, 30, "metadata"),  # not on the host alone: fp
+    ]
+    alone = {("metadata", 0, 18), ("metadata", at, at + 8)}
+    res = injection.score([doc], [decided(text, findings)], {"h": alone})
+    metadata = res["per_category"]["metadata"]
+    assert (metadata["host"], metadata["fp"], metadata["precision"]) == (2, 1, 0.0)
+    assert metadata["precision_with_host"] == 0.0
+    assert injection.score([doc], [decided(text, findings)])["per_category"]["metadata"]["fp"] == 3
+
+
 def test_injection_score_replacement_found() -> None:
     text = "They fought,and won."
     comma = text.index(",")

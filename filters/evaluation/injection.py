@@ -17,7 +17,13 @@ as a note (a subheading flagged as ``heading``) does not count.
 * A counted finding is a **true positive** when at least half of it lies in
   gold spans of its category (for fixes: when it touches a found gold fix);
   when instead at least half of it lies in an artefact of another category it
-  is set aside as a *cross-category* hit (the confusion table); otherwise it is
+  is set aside as a *cross-category* hit (the confusion table); when it lies
+  inside one piece of host text and the pipeline makes the same finding (same
+  category, same span) on the host alone, it is a *host* finding: an artefact
+  the gold body itself carries (a WCXB body keeps its "Last Updated: June 2022"
+  line and its "size.It" glue) or a false positive on clean text, either way
+  not caused by the injection, and scored by the clean-bodies part; set aside
+  too, and reported (``host`` column, ``precision_with_host``); otherwise it is
   a **false positive** (host text, or a must-not-change ftfy negative).
 * Host text: characters of the host outside every inserted or changed piece
   that applied findings removed or changed (collateral damage).
@@ -87,8 +93,34 @@ class Tally:
         self.code: dict[str, Counter[str]] = {}
 
 
-def score_document(doc: InjectedDoc, result: Result, tally: Tally) -> None:
-    """Add one injected document's gold spans and findings to the tally."""
+#: A finding on a host alone: category, start, end.
+HostFinding = tuple[str, int, int]
+
+
+def host_findings(result: Result) -> set[HostFinding]:
+    """The counted findings of a host run without artefacts, by category and span."""
+    return {(f.category, f.start, f.end) for f in result.findings if counts(f)}
+
+
+def _on_host(doc: InjectedDoc, start: int, end: int, category: str, host: set[HostFinding]) -> bool:
+    """True when ``[start, end)`` lies in host text (overlaps no inserted or changed piece
+    of ``doc``) and the host run has a finding of ``category`` on the same host span."""
+    shift = 0  # host offset minus document offset, after the pieces before the span
+    for _host_start, host_end, piece_start, piece_end in doc.pieces:
+        if piece_end <= start and piece_start < end:
+            shift = host_end - piece_end
+        elif piece_start >= end:
+            break
+        else:
+            return False  # the span overlaps a piece
+    return (category, start + shift, end + shift) in host
+
+
+def score_document(
+    doc: InjectedDoc, result: Result, tally: Tally, host: set[HostFinding] | None = None
+) -> None:
+    """Add one injected document's gold spans and findings to the tally (``host``: the
+    findings on the host alone, :func:`host_findings`)."""
     text = doc.text
     found_list = [f for f in result.findings if counts(f)]
     spans_by_cat: dict[str, list[tuple[int, int]]] = {}
@@ -161,6 +193,10 @@ def score_document(doc: InjectedDoc, result: Result, tally: Tally) -> None:
             tally.cat[f.category]["cross"] += 1
             codes["cross"] += 1
             continue
+        if host and _on_host(doc, f.start, f.end, f.category, host):
+            tally.cat[f.category]["host"] += 1
+            codes["host"] += 1
+            continue
         tally.cat[f.category]["fp"] += 1
         codes["fp"] += 1
         if length_cell is not None:
@@ -204,9 +240,11 @@ def summarise(tally: Tally) -> dict[str, Any]:
             "tp": c["tp"],
             "fp": c["fp"],
             "cross": c["cross"],
+            "host": c["host"],
             "precision": precision,
             "recall": recall,
             "f1": f1_of(precision, recall),
+            "precision_with_host": ratio(c["tp"], c["tp"] + c["fp"] + c["host"]),
         }
     per_kind = {
         kind: {"gold": c["gold"], "found": c["found"], "recall": ratio(c["found"], c["gold"])}
@@ -235,6 +273,7 @@ def summarise(tally: Tally) -> dict[str, Any]:
             "tp": c["tp"],
             "fp": c["fp"],
             "cross": c["cross"],
+            "host": c["host"],
             "precision": ratio(c["tp"], c["tp"] + c["fp"]),
         }
         for code, c in sorted(tally.code.items())
@@ -264,10 +303,15 @@ def summarise(tally: Tally) -> dict[str, Any]:
     }
 
 
-def score(docs: Sequence[InjectedDoc], results: Sequence[Result]) -> dict[str, Any]:
+def score(
+    docs: Sequence[InjectedDoc],
+    results: Sequence[Result],
+    hosts: dict[str, set[HostFinding]] | None = None,
+) -> dict[str, Any]:
+    """Score injected documents (``hosts``: :func:`host_findings` per host key)."""
     tally = Tally()
     for doc, result in zip(docs, results, strict=True):
-        score_document(doc, result, tally)
+        score_document(doc, result, tally, (hosts or {}).get(doc.host))
     return summarise(tally)
 
 
@@ -279,6 +323,10 @@ def evaluate(
     source = pools.build_pools(root, hosts, "test")
     docs = generate(hosts, source, seed=seed, variants=variants)
     results = run_texts([d.text for d in docs], [d.id for d in docs], jobs=jobs)
+    used = sorted({d.host for d in docs})
+    texts = {h.key: h.text for h in hosts}
+    alone = run_texts([texts[key] for key in used], used, jobs=jobs)
+    host_runs = {key: host_findings(r) for key, r in zip(used, alone, strict=True)}
     if dump is not None:
         dump.parent.mkdir(parents=True, exist_ok=True)
         with open(dump, "w", encoding="utf-8") as handle:
@@ -307,5 +355,5 @@ def evaluate(
             "negatives": len(source.negatives),
         },
     }
-    out.update(score(docs, results))
+    out.update(score(docs, results, host_runs))
     return out

@@ -284,6 +284,12 @@ def wcxb_tables(res: dict[str, Any]) -> str:
 LENGTH_COLUMNS = ("gold", "found", "recall", "tp", "fp", "precision", "f1")
 
 
+INJECTION_COLUMNS = (
+    *("category", "gold", "found", "recall", "findings"),
+    *("fp", "cross", "host", "precision", "F1"),
+)
+
+
 def injection_tables(res: dict[str, Any]) -> str:
     rows = [
         (
@@ -294,6 +300,7 @@ def injection_tables(res: dict[str, Any]) -> str:
             v["findings"],
             v["fp"],
             v["cross"],
+            v.get("host", 0),
             v["precision"],
             v["f1"],
         )
@@ -305,7 +312,7 @@ def injection_tables(res: dict[str, Any]) -> str:
     )
     out = [
         table(
-            ("category", "gold", "found", "recall", "findings", "fp", "cross", "precision", "F1"),
+            INJECTION_COLUMNS,
             rows,
             title,
         )
