@@ -12,8 +12,11 @@ with the short teaser lines under a header such as ``You may also like...``
 when the block closes the text, comment widgets (``Comments``, ``Please enable
 JavaScript to view comments``), media widgets (``VIDEO``, ``Listen to this
 article``), copyright lines (``©``, ``All rights reserved``), text-table rules
-(``|---|---|``) and social counters (``12K shares``). The phrase lists live in
-``filters/data/boilerplate.txt``.
+(``|---|---|``), social counters (``12K shares``), and bare lines: one bullet, dash,
+asterisk or bar alone (``*``, ``-``, ``•``, ``|``), or nothing visible at all (a
+zero-width space), which lists and empty paragraphs leave behind (1,700 such lines in
+the Track A extractor outputs, every one labelled boilerplate). The phrase lists live
+in ``filters/data/boilerplate.txt``.
 
 Position prior: such lines gather at the top and bottom of a text. A match in
 the first two or last five lines scores higher, one in the middle lower.
@@ -27,7 +30,8 @@ newsletter"): at least six words and final punctuation (or a closing colon),
 no address to the reader (``you``, ``your``, ``our``, ``us``); a sentence of 25
 words or more opening with a newsletter, related or advertisement phrase; any
 line longer than 40 words (20 for a phrase that is not at the start); separator
-lines (``-``, ``---``), which gold bodies keep.
+lines of several characters (``---``, ``***``) and a lone em dash or period, which
+gold bodies keep.
 
 False-positive risk: low for whole-line matches and openers; moderate for
 labels and teasers that gold bodies keep (``Read more: ...`` inside WCXB
@@ -42,6 +46,7 @@ newsletters.`` -> one ``remove`` finding over the line, code
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 
 from ..document import Document
@@ -174,6 +179,9 @@ GUARDED_KINDS = frozenset({"newsletter", "related", "advertisement"})
 #: Lines at the top and at the bottom where the position prior raises the score.
 TOP_LINES = 2
 BOTTOM_LINES = 5
+#: A bare line's one visible character: list bullets, dashes, bars (not the em dash, nor a
+#: period: gold bodies keep a few of those as separators).
+LONE_MARKS = frozenset("*-–|·•")
 
 
 @register(NAME, categories=["boilerplate"])
@@ -263,7 +271,10 @@ def classify_boilerplate(line: Line) -> Verdict | None:
     t = line.text
     if (t[:1] == "|" or "---" in t) and TABLE_RULE_RE.match(t):
         return ("table_rule", 0.85, "a text-table rule")
-    if line.words == 0 or line.words > MAX_OPENER_WORDS:
+    if line.words == 0:
+        bare = _bare(t)
+        return None if bare is None else ("bare_line", 0.9, bare)
+    if line.words > MAX_OPENER_WORDS:
         return None
     if line.words <= MAX_LINE_PHRASE_WORDS:
         norm = _normal(t)
@@ -290,6 +301,17 @@ def classify_boilerplate(line: Line) -> Verdict | None:
             match = regex.search(t)
             if match is not None and not _prose(line, at_start=False):
                 return (kind, 0.75, f"holds {match.group()!r}")
+    return None
+
+
+def _bare(text: str) -> str | None:
+    """What a bare line holds (see the module docstring), or None for any other line."""
+    visible = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    if not visible:
+        names = sorted({unicodedata.name(c, f"U+{ord(c):04X}") for c in text if not c.isspace()})
+        return f"a line with nothing visible on it ({', '.join(names).lower()})"
+    if visible in LONE_MARKS:
+        return f"a line of one {visible!r} alone"
     return None
 
 

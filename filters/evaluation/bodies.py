@@ -4,9 +4,10 @@ The default pipeline runs on the untouched gold bodies (Scrapinghub ``body``
 and WCXB ``main_content``, reported apart: the two golds keep different
 things). Measures, per dataset and per category of the finding responsible:
 
-* sentences removed: sentences (the package's own segmentation) of which more
-  than half of the characters fall inside applied removal findings, as a share
-  of all sentences;
+* sentences removed: sentences (the package's own segmentation, counting only
+  sentences with a letter or a digit: a line holding a lone ``-`` or a zero-width
+  space is no sentence of the text) of which more than half of the characters
+  fall inside applied removal findings, as a share of all sentences;
 * sentences changed: sentences not removed that an applied replacement touches;
 * characters removed / changed: characters inside applied removal / replacement
   finding spans (the finding's span, without the white space a removal takes
@@ -23,6 +24,7 @@ both are reported.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -36,6 +38,8 @@ from .runner import run_texts
 
 CONTEXT = 60
 WORST = 10
+#: A letter or a digit: what makes a sentence one of the text.
+TEXT_RE = re.compile(r"[^\W_]")
 #: Gold bodies whose text is itself damaged by encoding errors (read by hand on
 #: 2026-11-22, every ``encoding`` finding of the default pipeline on them checked): there
 #: a repair is right, not a false positive. Another gold body (wcxb dev/2498) quotes
@@ -64,7 +68,7 @@ def score_document(text: str, result: Result, tally: dict[str, Counter[str]]) ->
     changes = applied_spans(result, "replace")
     total = tally.setdefault("all", Counter())
     total["chars"] += len(text)
-    sentences = Document(text).sentences
+    sentences = [s for s in Document(text).sentences if TEXT_RE.search(text, s.start, s.end)]
     total["sentences"] += len(sentences)
     for cat in CATEGORIES:
         rem = merge((s, e) for s, e, c in removals if c == cat)
