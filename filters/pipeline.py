@@ -30,9 +30,12 @@ Steps, for one document:
 from __future__ import annotations
 
 import bisect
+import gc
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -47,6 +50,54 @@ log = logging.getLogger(__name__)
 _CATEGORY_RANK = {cat: i for i, cat in enumerate(CATEGORIES)}
 _EDITING = ("remove", "replace")
 _HSPACE = " \t\f\v\u00a0"
+
+
+#: A document of this many characters or more is cleaned with Python's cyclic garbage
+#: collector paused (see :class:`_CollectorPause`).
+GC_PAUSE_CHARS = 100_000
+
+
+class _CollectorPause:
+    """Pauses Python's cyclic garbage collector while long documents are cleaned.
+
+    Why: a long document's segments, line records and findings (named tuples and
+    dataclasses, one or more per line or finding) stay alive until it is done, and the
+    collector never untracks them (it untracks plain tuples only), so every full
+    collection walks all of them again: a third of the time of a million one-word lines
+    (5 of 16 s), a sixth of a megabyte of 200,000 look-alike words. Cleaning makes no
+    reference cycles (none were left to collect after runs over thousands of documents),
+    so nothing waits for the collector meanwhile; reference counting frees everything
+    as usual.
+
+    How: runs from several threads share one pause; the collector is enabled again when
+    the last of them ends, and only if it was enabled when the first began.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def paused(self, pause: bool = True) -> Iterator[None]:
+        if not pause:
+            yield
+            return
+        with self._lock:
+            if self._runs == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._runs += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._runs -= 1
+                if self._runs == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_COLLECTOR = _CollectorPause()
 
 
 class DetectorError(RuntimeError):
@@ -180,7 +231,8 @@ class Pipeline:
         check_size(len(doc.text), self.settings.max_chars)
         ctx = replace(context or Context(self.settings), counters=Counter())
         found: list[Finding] = []
-        with Deadline(self.settings.time_budget) as deadline:
+        long = len(doc.text) >= GC_PAUSE_CHARS
+        with _COLLECTOR.paused(long), Deadline(self.settings.time_budget) as deadline:
             for detector in self.detectors:
                 deadline.check(detector.name)
                 found.extend(_checked(detector, doc, ctx))
@@ -244,7 +296,9 @@ class Pipeline:
             policy = None
             if action in _EDITING and finding.score < settings.min_confidence:
                 action, policy = "flag", "low_confidence"
-            findings.append(finding.evolve(action=action, policy=policy))
+            if action != finding.action or policy != finding.policy:
+                finding = finding.evolve(action=action, policy=policy)
+            findings.append(finding)
 
         chosen, superseded = resolve_overlaps(findings)
         removed = sum(
@@ -293,11 +347,13 @@ def resolve_overlaps(findings: Sequence[Finding]) -> tuple[set[int], set[int]]:
     superseded: set[int] = set()
     # The chosen spans never overlap, so sorted by start they are sorted by end too:
     # a candidate need only be checked against the few chosen spans from the first
-    # one that ends at or after its start (bisect), which keeps this O(n log n).
+    # one that ends at or after its start (bisect on their ends, kept beside them),
+    # which keeps this O(n log n).
     spans: list[tuple[int, int]] = []
+    ends: list[int] = []
     for i in candidates:
         f = findings[i]
-        at = bisect.bisect_left(spans, f.start, key=_span_end)
+        at = bisect.bisect_left(ends, f.start)
         clash = False
         while at < len(spans) and spans[at][0] <= f.end:
             if _spans_overlap(f.start, f.end, *spans[at]):
@@ -308,12 +364,10 @@ def resolve_overlaps(findings: Sequence[Finding]) -> tuple[set[int], set[int]]:
             superseded.add(i)
         else:
             chosen.add(i)
-            bisect.insort(spans, (f.start, f.end))
+            at = bisect.bisect_right(spans, (f.start, f.end))
+            spans.insert(at, (f.start, f.end))
+            ends.insert(at, f.end)
     return chosen, superseded
-
-
-def _span_end(span: tuple[int, int]) -> int:
-    return span[1]
 
 
 def _spans_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:

@@ -22,6 +22,9 @@ never candidates.
 from __future__ import annotations
 
 import re
+from functools import partial
+from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple
 
 from .resources import sectioned_list, word_list
@@ -33,6 +36,10 @@ class Span(NamedTuple):
     start: int
     end: int
 
+
+# A Span from a (start, end) pair (``Span._make`` without its checks): segmenting makes
+# one or more per line, a million for a text of a million lines.
+_span = partial(tuple.__new__, Span)
 
 # A line terminator: CRLF, a lone CR or LF.
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
@@ -70,13 +77,10 @@ STARTERS = word_list("sentence_starters.txt")
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Line spans of ``text[start:end]`` without their terminators (blank lines included)."""
     end = len(text) if end is None else end
-    spans = []
-    pos = start
-    for match in LINE_BREAK_RE.finditer(text, start, end):
-        spans.append(Span(pos, match.start()))
-        pos = match.end()
-    spans.append(Span(pos, end))
-    return spans
+    breaks = list(map(re.Match.span, LINE_BREAK_RE.finditer(text, start, end)))
+    starts = chain((start,), map(itemgetter(1), breaks))
+    ends = chain(map(itemgetter(0), breaks), (end,))
+    return list(map(_span, zip(starts, ends, strict=True)))
 
 
 def strip_span(text: str, start: int, end: int) -> Span:
@@ -90,12 +94,12 @@ def strip_span(text: str, start: int, end: int) -> Span:
 
 def split_paragraphs(text: str) -> list[Span]:
     """Paragraph spans: runs of non-blank lines, stripped of edge white space."""
-    return [Span(*m.span()) for m in PARAGRAPH_RE.finditer(text)]
+    return list(map(_span, map(re.Match.span, PARAGRAPH_RE.finditer(text))))
 
 
 def split_content_lines(text: str) -> list[Span]:
     """Non-blank lines, stripped of edge white space, in one pass over the text."""
-    return [Span(*m.span()) for m in CONTENT_LINE_RE.finditer(text)]
+    return list(map(_span, map(re.Match.span, CONTENT_LINE_RE.finditer(text))))
 
 
 def split_sentences(text: str, content_lines: list[Span] | None = None) -> list[Span]:
@@ -129,27 +133,31 @@ def _split(text: str, lines: list[Span], candidates: list[re.Match[str]]) -> lis
             match = candidates[ci]
             ci += 1
             if _is_boundary(text, match, sent_start, line_end):
-                spans.append(Span(sent_start, match.end(2)))
+                spans.append(_span((sent_start, match.end(2))))
                 sent_start = match.end()
-        spans.append(Span(sent_start, line_end))
+        spans.append(_span((sent_start, line_end)))
     return spans
 
 
 def _is_boundary(text: str, match: re.Match[str], sent_start: int, line_end: int) -> bool:
-    nxt = text[match.end() : min(line_end, match.end() + 40)]
-    if not _opens_sentence(nxt):
-        return False
     term = match.group(1)
-    if term != ".":
-        return True
     before = match.start() - 1
     if (
-        before >= sent_start
+        term == "."
+        and before >= sent_start
         and text[before].isupper()
         and (before == sent_start or not (text[before - 1].isalnum() or text[before - 1] in "._"))
         and text[before] not in BEFORE_NUMBER
     ):
-        return False  # a single capital, an initial ("J. K. Rowling"): what the rules below say
+        # A single capital, an initial ("J. K. Rowling"): what the rules below say.
+        # Checked first, before the text after it is read: cheap, and a run of initials
+        # ("A. A. A. ...") is all candidates.
+        return False
+    nxt = text[match.end() : min(line_end, match.end() + 40)]
+    if not _opens_sentence(nxt):
+        return False
+    if term != ".":
+        return True
     word_match = WORD_BEFORE_RE.search(text[max(sent_start, match.start() - 30) : match.start()])
     if word_match is None:
         return True

@@ -14,14 +14,16 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from filters import restore
 from filters.cli import cli
 from filters.decoding import DecodeError, Decoding, decode_bytes, sniff_binary
-from filters.pipeline import Pipeline
+from filters.pipeline import Edit, Pipeline
+from filters.settings import Settings
 
 GOOD = "The council met on Tuesday.\nIt approved the budget for the new school.\n"
 
@@ -95,8 +97,10 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("clean-news: error:")]
 
 
-@pytest.mark.parametrize("case", TEXT_CASES, ids=lambda c: c.name)
-def test_bad_input_text_matrix(tmp_path: Path, case: Case) -> None:
+def clean_between_good(tmp_path: Path, case: Case) -> tuple[Result, dict[str, Any], Path]:
+    """Clean ``case`` as ``b_case`` between two good documents in one command-line run:
+    the run's result, the report, and the output folder. Both good documents must come
+    out cleaned and written (the batch goes on)."""
     folder = tmp_path / "in"
     folder.mkdir()
     # --encoding applies to every text file of the run: the good ones are written in it
@@ -109,13 +113,19 @@ def test_bad_input_text_matrix(tmp_path: Path, case: Case) -> None:
     out, report_path = tmp_path / "out", tmp_path / "report.json"
     result = run(CliRunner(), str(folder), "-o", f"{out}/", "--report", str(report_path),
                  "-q", *case.args)  # fmt: skip
-    errors = error_lines(result.stderr)
     report = json.loads(report_path.read_text(encoding="utf-8"))
     docs = {d["id"]: d for d in report["documents"]}
-    # the batch goes on: both good documents are cleaned and written
     for good in ("a_good", "c_good"):
         assert docs[good]["status"] == "ok"
         assert (out / f"{good}.txt").read_text(encoding="utf-8") == GOOD
+    return result, report, out
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=lambda c: c.name)
+def test_bad_input_text_matrix(tmp_path: Path, case: Case) -> None:
+    result, report, out = clean_between_good(tmp_path, case)
+    errors = error_lines(result.stderr)
+    docs = {d["id"]: d for d in report["documents"]}
     entry = docs["b_case"]
     if case.ok:
         assert result.exit_code == 0, result.stderr
@@ -130,6 +140,36 @@ def test_bad_input_text_matrix(tmp_path: Path, case: Case) -> None:
         assert "\n" not in entry["error"]
         assert not (out / "b_case.txt").exists()
         assert report["summary"]["failed"] == 1
+
+
+def million_one_word_lines() -> str:
+    """A million one-word lines (the issue's matrix): the words of a news text, in turn."""
+    words = GOOD.split()
+    return "".join(f"{word}\n" for word in words * (1_000_000 // len(words) + 1))
+
+
+@pytest.mark.slow
+def test_bad_input_a_million_one_word_lines(tmp_path: Path) -> None:
+    """A valid result, between two good documents: every line is seen, every finding's
+    offsets hold, and the original is rebuilt from the cleaned text and the report's
+    edits. The text is longer than max_chars, so the run goes without it.
+
+    About 10 s on two busy cores (over 20 s before segments and line records were made
+    with less overhead and the garbage collector was paused for long documents)."""
+    text = million_one_word_lines()
+    assert text.count("\n") >= 1_000_000 and len(text) > Settings().max_chars
+    case = Case("a million one-word lines", text.encode(), ok=True, args=("--max-chars", "0"))
+    result, report, out = clean_between_good(tmp_path, case)
+    assert result.exit_code == 0, result.stderr
+    assert error_lines(result.stderr) == []
+    entry = {d["id"]: d for d in report["documents"]}["b_case"]
+    assert entry["status"] == "ok"
+    assert entry["stats"]["lines"] == text.count("\n")
+    cleaned = (out / "b_case.txt").read_text(encoding="utf-8")
+    for finding in entry["findings"]:
+        assert 0 <= finding["start"] <= finding["end"] <= len(text)
+        assert text[finding["start"] : finding["end"]] == finding["text"]
+    assert restore(cleaned, [Edit.from_dict(e) for e in entry["edits"]]) == text
 
 
 def test_bad_input_decoded_text_is_what_the_offsets_refer_to(tmp_path: Path) -> None:

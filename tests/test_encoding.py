@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from filters import Pipeline, Settings
 from filters.detectors.mojibake import FTFY_CONFIG, SUSPECT_RE, changed_tokens
@@ -135,3 +137,65 @@ def test_encoding_nothing_in_seeds(
     seed: str, pipeline: Pipeline, read_seed: Callable[[str], str]
 ) -> None:
     assert pipeline.run(read_seed(seed)).findings == []
+
+
+def reference_windows(text: str, doc: Document, window: int) -> list[tuple[int, int]]:
+    """The mojibake windows as first written: every suspect's window, merged in turn."""
+    windows: list[tuple[int, int]] = []
+    for match in SUSPECT_RE.finditer(text):
+        line_start, line_end = doc.lines[doc.line_index(match.start())]
+        start = max(line_start, match.start() - window)
+        end = min(line_end, match.end() + window)
+        while start > line_start and not text[start - 1].isspace():
+            start -= 1
+        while end < line_end and not text[end].isspace():
+            end += 1
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+@settings(max_examples=400, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(["Ã©", "â€™", "Ã ", "\x85", "a", "bc ", " ", "\n", "\r\n", "xyz"])
+    ).map("".join),
+    st.sampled_from([1, 3, 7, 300]),
+)
+def test_encoding_mojibake_windows_pass_over_suspects_exactly(text: str, window: int) -> None:
+    """Suspects passed over (inside the last window, or on a line it already covers)
+    change nothing: the windows are those of every suspect merged in turn."""
+    from unittest import mock
+
+    from filters.detectors import mojibake
+
+    doc = Document(text)
+    with mock.patch.object(mojibake, "WINDOW", window):
+        assert mojibake._windows(text, doc) == reference_windows(text, doc, window)
+
+
+def test_encoding_long_line_of_mojibake_is_one_window() -> None:
+    from filters.detectors.mojibake import _windows
+
+    text = "Ã©" * 5000 + "\n" + "ok Ã© ok"
+    assert _windows(text, Document(text)) == [(0, 10_000), (10_001, 10_009)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 100 + "б" + "c" * 100, "x " + "ab\u0301" * 50 + "б ok", "аb" * 40 + "1" + "аb" * 40],
+)
+def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
+    """A long word is walked a stretch of letters at a time: the same word as one letter
+    at a time."""
+    from filters.detectors.lookalike import _inside, _word
+
+    for pos in range(0, len(text), 7):
+        start, end = pos, pos + 1
+        while start > 0 and _inside(text[start - 1]):
+            start -= 1
+        while end < len(text) and _inside(text[end]):
+            end += 1
+        assert _word(text, pos) == (start, end)

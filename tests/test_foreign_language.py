@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from filters import Pipeline, Settings
 from filters.detectors.foreign_language import NAME, find_foreign_sentences
@@ -177,3 +179,43 @@ def test_foreign_language_latin_document_has_latin_sentences(text: str) -> None:
         assert all(_script(text[a:b]) == ("latin", 0) for a, b in spans)
     else:
         assert "ελληνικά" in text
+
+
+#: The regex that quoted_spans replaces (it looks for the closing character again from
+#: every opening one: quadratic on a run of unclosed quotes).
+QUOTED_REGEX = r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|‘[^’]{3,}’|\([^()]*\)"
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.text(alphabet=list('"“”«»„‘’()ab é.\n'), max_size=40))
+def test_foreign_language_quoted_spans_are_what_the_regex_finds(text: str) -> None:
+    import re
+
+    from filters.detectors.foreign_language import _blank_out, quoted_spans
+
+    regex = re.compile(QUOTED_REGEX)
+    spans = quoted_spans(text)
+    assert spans == [m.span() for m in regex.finditer(text)]
+    assert _blank_out(text, spans) == regex.sub(" ", text)
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ('He said "nein" and “so what” (twice).', [(8, 14), (19, 28), (29, 36)]),
+        ("«Oui» „ja“ ‘no’ ‘yes’", [(0, 5), (6, 10), (16, 21)]),  # ‘no’: too short
+        ("“ “ ” ( ( )", [(0, 5), (8, 11)]),
+        ("“ never closed (but this is)", [(15, 28)]),
+    ],
+)
+def test_foreign_language_quoted_spans(text: str, spans: list[tuple[int, int]]) -> None:
+    from filters.detectors.foreign_language import quoted_spans
+
+    assert quoted_spans(text) == spans
+
+
+def test_foreign_language_letter_with_mark_counts_words() -> None:
+    from filters.detectors.foreign_language import LETTER_WITH_MARK_RE
+
+    text = "Café naïve über_all ab3é Zürich's plain words ǅ"
+    assert LETTER_WITH_MARK_RE.findall(text) == ["Café", "naïve", "über_all", "ab3é", "Zürich", "ǅ"]

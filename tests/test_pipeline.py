@@ -766,3 +766,66 @@ def test_pipeline_stats(text: str, finding: FindingFactory) -> None:
 )
 def test_pipeline_declared_language(lang: str | None, language: dict[str, Any] | None) -> None:
     assert Pipeline(Settings(lang=lang), detectors=[]).run("text").language == language
+
+
+def test_pipeline_finding_evolve_is_dataclasses_replace(finding: FindingFactory) -> None:
+    from dataclasses import replace
+
+    f = finding("abcdef", 1, 3)
+    for changes in ({}, {"action": "flag", "policy": "low_confidence"}, {"status": "applied"}):
+        assert f.evolve(**changes) == replace(f, **changes)
+    with pytest.raises(TypeError, match="no field colour"):
+        f.evolve(colour="red")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_pipeline_pauses_the_garbage_collector_for_long_documents(
+    detector_spec: SpecFactory, enabled: bool
+) -> None:
+    """Long documents are cleaned with the cyclic collector paused; it is enabled again
+    afterwards (even when a detector raises), and only if it was enabled before."""
+    import gc
+
+    from filters.pipeline import GC_PAUSE_CHARS
+
+    seen: list[bool] = []
+
+    def spy(doc: Document, ctx: Context) -> list[Finding]:
+        seen.append(gc.isenabled())
+        if doc.text.startswith("raise"):
+            raise ValueError("boom")
+        return []
+
+    pipeline = Pipeline(detectors=[detector_spec("spy_v1", spy)])
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        pipeline.run("short")
+        pipeline.run("x" * GC_PAUSE_CHARS)
+        with pytest.raises(DetectorError):
+            pipeline.run("raise" + "x" * GC_PAUSE_CHARS)
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [enabled, False, False]
+
+
+def test_pipeline_collector_pause_is_shared_by_overlapping_runs() -> None:
+    """Runs that overlap (threads) share one pause: the collector comes back with the last."""
+    import gc
+
+    from filters.pipeline import _CollectorPause
+
+    pause = _CollectorPause()
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with pause.paused():
+            with pause.paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()  # the first run is still going
+        assert gc.isenabled()
+        with pause.paused(False):
+            assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()

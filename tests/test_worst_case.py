@@ -204,14 +204,7 @@ ALLOWED: dict[str, str] = {
 }
 #: Patterns known to be superlinear, reported and not fixed yet: expected to fail (strict,
 #: so the entry must go once the pattern is fixed).
-KNOWN_SUPERLINEAR: dict[str, str] = {
-    "filters.detectors.foreign_language.LETTER_WITH_MARK_RE": (
-        "rescans a long word from each of its letters (findall over the judged text)"
-    ),
-    "filters.detectors.foreign_language.QUOTED_RE": (
-        "an opening curly quote never closed is looked for to the end from each one"
-    ),
-}
+KNOWN_SUPERLINEAR: dict[str, str] = {}
 
 
 def package_modules() -> Iterator[ModuleType]:
@@ -336,6 +329,21 @@ def test_the_audit_catches_a_quadratic_pattern(pattern: str, family: tuple[str, 
     assert ratio > REGEX_RATIO, shown
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", ['"', "“", "«", "„", "‘", "(", "‘a", "“(", "a"], ids=repr)
+def test_quoted_spans_time_grows_linearly(unit: str) -> None:
+    """The scan for quoted text that replaced a regex (foreign_language) is linear too,
+    on runs of opening characters never closed."""
+    from filters.detectors.foreign_language import quoted_spans
+
+    def make(length: int) -> Callable[[], object]:
+        text = repeated(unit, length)
+        return lambda: quoted_spans(text)
+
+    ratio, shown = growth(make, REGEX_N, REGEX_FLOOR, REGEX_RATIO, REGEX_CAP)
+    assert ratio <= REGEX_RATIO, f"{unit!r}: x{ratio:.1f} ({shown})"
+
+
 # --- the whole pipeline ----------------------------------------------------------------------
 
 PIPELINE = Pipeline()
@@ -429,6 +437,10 @@ MEGABYTE_FAMILIES = {
     "quotes": '"',
     "digits": "1",
     "Aa.": "Aa.",
+    "initials": "A. ",  # a sentence-end candidate every three characters
+    "at-signs": "@",
+    "mojibake": "Ã©",  # one suspect every two characters, one line without a space
+    "mixed-script": "аb",  # one word of Cyrillic а and Latin b, a million letters long
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -78,30 +79,48 @@ class Line(NamedTuple):
     first: str
 
 
+# A Line from a tuple of its fields in order (``Line._make`` without its checks).
+_LINE = partial(tuple.__new__, Line)
+# The longest word of TITLE_SMALL.
+SMALL_LEN = max(map(len, TITLE_SMALL))
+
+
 def make_line(text: str, number: int = 0, start: int = 0) -> Line:
-    """One :class:`Line` for ``text`` (a stripped line) at ``start``."""
+    """One :class:`Line` for ``text`` (a stripped line) at ``start``.
+
+    Called for every line of a document (a million one-word lines make a million calls),
+    so it does its work in few steps: one pass over the words, the record built from a
+    tuple.
+    """
     if text.count(" ") < PARAGRAPH_WORDS or len(text.split()) < PARAGRAPH_WORDS:
         words = WORD_RE.findall(text)
+        counted = caps = 0
+        for word in words:
+            # TITLE_SMALL holds short lower-case words: a longer word is never one
+            if len(word) > SMALL_LEN or word.lower() not in TITLE_SMALL:
+                counted += 1
+                if word[0].isupper() or word[0].isdigit():
+                    caps += 1
         n_words = len(words)
-        counted = [w for w in words if w.lower() not in TITLE_SMALL]
-        caps = sum(1 for w in counted if w[0].isupper() or w[0].isdigit())
-        capitalised = caps / len(counted) if counted else 0.0
+        capitalised = caps / counted if counted else 0.0
     else:  # a paragraph: no rule reads its exact length or its capitals
         n_words, capitalised = len(text.split()), 0.0
     low = text.lower()
     first = FIRST_WORD_RE.match(low)
-    return Line(
-        number=number,
-        start=start,
-        end=start + len(text),
-        text=text,
-        low=low,
-        words=n_words,
-        terminal=text.rstrip(CLOSERS).endswith(TERMINALS),
-        capitalised=capitalised,
-        link=("://" in text or "www." in text or "@" in text) and LINK_RE.search(text) is not None,
-        uncased=not text.isascii() and UNCASED_RE.search(text) is not None,
-        first=first.group(1) if first else "",
+    return _LINE(
+        (
+            number,
+            start,
+            start + len(text),
+            text,
+            low,
+            n_words,
+            text.rstrip(CLOSERS).endswith(TERMINALS),
+            capitalised,
+            ("://" in text or "www." in text or "@" in text) and LINK_RE.search(text) is not None,
+            not text.isascii() and UNCASED_RE.search(text) is not None,
+            first.group(1) if first else "",
+        )
     )
 
 
@@ -127,8 +146,7 @@ def lines_of(doc: Document) -> tuple[Line, ...]:
 def _make_lines(doc: Document) -> tuple[Line, ...]:
     text = doc.text
     return tuple(
-        make_line(text[span.start : span.end], i, span.start)
-        for i, span in enumerate(doc.content_lines)
+        make_line(text[start:end], i, start) for i, (start, end) in enumerate(doc.content_lines)
     )
 
 

@@ -151,6 +151,8 @@ ANYWHERE: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     for section in sorted(_LISTS)
     if section.endswith("_any")
 )
+# Any of the gates of ANYWHERE: one search rules them all out on most lines.
+ANYWHERE_GATE = re.compile("|".join(gate.pattern for _kind, _regex, gate in ANYWHERE))
 
 #: Words of a line of widget buttons.
 WIDGET_WORDS = frozenset(_LISTS["widget_words"])
@@ -294,7 +296,7 @@ def classify_boilerplate(line: Line) -> Verdict | None:
                 return (kind, 0.85, f"opens with {match.group().strip()!r}")
     if line.first == "follow" and FOLLOW_RE.match(t):
         return ("follow", 0.85, "a follow prompt naming a network, a handle or a link")
-    if line.words > MAX_ANYWHERE_WORDS:
+    if line.words > MAX_ANYWHERE_WORDS or not ANYWHERE_GATE.search(line.low):
         return None
     for kind, regex, gate in ANYWHERE:
         if gate.search(line.low):

@@ -244,20 +244,27 @@ def _repeated_paragraphs(
 def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: _Spans) -> list[Finding]:
     text = doc.text
     seen: dict[str, int] = {}
+    words_of: dict[str, int] = {}  # words of each repeated key, counted once
     out = []
     previous: str | None = None
     for span, key in keys:
         first = seen.setdefault(key, span.start)
         adjacent = key == previous
         previous = key
-        if first == span.start or done.contains(span):
+        if first == span.start:
             continue
-        words = len(WORD_RE.findall(key))
-        line = doc.line_index(first) + 1
+        words = words_of.get(key)
+        if words is None:
+            words = words_of[key] = len(WORD_RE.findall(key))
+        if words < PROSE_WORDS and not (adjacent and words >= ADJACENT_WORDS):
+            continue  # too short for either rule (a repeated one-word line, say)
+        if done.contains(span):
+            continue
         if _prose(key, words):
-            reason = f"line of {words} words repeats line {line}"
+            reason = f"line of {words} words repeats line {doc.line_index(first) + 1}"
             out.append(_make(text, span, "repeated_line", 0.9, reason))
         elif adjacent and words >= ADJACENT_WORDS and _plain(key):
+            line = doc.line_index(first) + 1
             reason = f"line of {words} words repeats the line right before it (line {line})"
             out.append(_make(text, span, "adjacent_line", 0.8, reason))
         else:

@@ -93,14 +93,28 @@ SCRIPT_SHARE = 0.5
 #: Function words named in a reason.
 SHOWN_WORDS = 4
 
-# Quoted or bracketed text inside a sentence: left out of the signal (a quoted phrase,
-# a title in brackets). Straight and curly double quotes, guillemets, low-high quotes,
-# curly single quotes around three or more characters, and round brackets.
-# A word with a Latin letter that English does not use (diacritics, ß, ø, ł ...).
-LETTER_WITH_MARK_RE = re.compile(r"\w*[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]\w*")
+# Latin letters that English does not use (diacritics, ß, ø, ł ...).
+MARKED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+# A word with such a letter: matched from the word's start only (the look-behind), so a
+# long word without one is scanned once, not again from each of its letters.
+LETTER_WITH_MARK_RE = re.compile(rf"(?<!\w)[^\W{MARKED}]*+[{MARKED}]\w*+")
 # CJK sentence ends (ideographic full stop, fullwidth ! and ?) with closing brackets.
 CJK_STOP_RE = re.compile(r"[。！？]+[」』）”]*")
-QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|‘[^’]{3,}’|\([^()]*\)")
+#: Quoted or bracketed text inside a sentence, left out of the signal (a quoted phrase, a
+#: title in brackets): opening character -> (the characters that end the search, those
+#: of them that close it, the fewest characters between). Straight and curly double
+#: quotes, guillemets, low-high quotes, curly single quotes around three or more
+#: characters, and round brackets (a second opening bracket ends the search: no nesting).
+QUOTES = {
+    '"': ('"', '"', 0),
+    "“": ("”", "”", 0),
+    "«": ("»", "»", 0),
+    "„": ("“”", "“”", 0),
+    "‘": ("’", "’", 3),
+    "(": ("()", ")", 0),
+}
+# An opening character of QUOTES.
+OPENER_RE = re.compile("[" + re.escape("".join(QUOTES)) + "]")
 
 
 @register(NAME, categories=["foreign_language"])
@@ -125,6 +139,10 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
     latin_only = _latin_only(text)
     lowered = _lowered_for_slices(text)
     for start, end in _pieces(text, doc.sentences) if cjk_stops else doc.sentences:
+        if latin_only and end - start < 2 * MIN_WORDS - 1:
+            # too short to hold MIN_WORDS words (one letter each, a space between)
+            counters["foreign_language.abstained_short"] += 1
+            continue
         sentence = text[start:end]
         script, script_letters = ("latin", 0) if latin_only else _script(sentence)
         words = (lowered[start:end] if lowered else sentence.lower()).split()
@@ -134,8 +152,9 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         kind = _candidate(sentence, words, script, doc_script, own, doc_lang)
         judged = sentence
-        if kind is not None and kind != "script" and QUOTED_RE.search(sentence):
-            outside = QUOTED_RE.sub(" ", sentence)
+        quoted = quoted_spans(sentence) if kind is not None and kind != "script" else []
+        if quoted:
+            outside = _blank_out(sentence, quoted)
             if len(outside.split()) >= MIN_WORDS:  # judge what is outside the quotes
                 judged, words = outside, outside.lower().split()
                 kind = _candidate(judged, words, _script(judged)[0], doc_script, own, doc_lang)
@@ -174,6 +193,47 @@ def _pieces(text: str, sentences: list[Span]) -> Iterator[tuple[int, int]]:
         piece = strip_span(text, pos, end) if pos != start else Span(start, end)
         if piece.end > piece.start:
             yield piece
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted or bracketed text (:data:`QUOTES`), left to right, not overlapping.
+
+    What the regex ``"[^"]*"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|‘[^’]{3,}’|\\([^()]*\\)`` finds
+    with ``finditer``, in linear time: the regex looks for the closing character again
+    from every opening one, to the end of the text each time when it is never closed;
+    here the next position of each character is remembered while the scan moves on.
+    """
+    spans = []
+    after: dict[str, int] = {}  # a character -> its next position (-1: none) at or after pos
+    pos = 0
+    while opener := OPENER_RE.search(text, pos):
+        start = opener.start()
+        stops, closers, fewest = QUOTES[opener.group()]
+        stop = -1
+        for char in stops:
+            at = after.get(char, start)
+            if 0 <= at <= start:
+                at = after[char] = text.find(char, start + 1)
+            if at != -1 and (stop == -1 or at < stop):
+                stop = at
+        if stop != -1 and text[stop] in closers and stop - start - 1 >= fewest:
+            spans.append((start, stop + 1))
+            pos = stop + 1
+        else:
+            pos = start + 1
+    return spans
+
+
+def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span (sorted, not overlapping) replaced by one space."""
+    parts = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(" ")
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _document_script(text: str, doc_lang: str) -> str:

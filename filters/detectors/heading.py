@@ -127,8 +127,8 @@ def claimed_lines(doc: Document) -> list[bool]:
     """For every line: True when the caption, metadata, tag_run or boilerplate rules take it
     (or a prefix of it)."""
     return [
-        any(found is not None for found in verdicts)
-        for verdicts in zip(
+        caption is not None or metadata is not None or tag is not None or boilerplate is not None
+        for caption, metadata, tag, boilerplate in zip(
             caption_verdicts(doc),
             metadata_verdicts(doc),
             tag_verdicts(doc),
@@ -177,9 +177,9 @@ def _is_dek(line: Line) -> bool:
 
 def _is_subheading(lines: Sequence[Line], i: int) -> bool:
     line = lines[i]
-    if not 1 <= line.words <= MAX_SUBHEADING_WORDS or not _title_like(line):
-        return False
-    if line.text.endswith("!") or i + 1 >= len(lines):
+    if not 1 <= line.words <= MAX_SUBHEADING_WORDS or i + 1 >= len(lines):
         return False
     before, after = lines[i - 1], lines[i + 1]
-    return is_prose(after) and (is_prose(before) or before.words > MAX_SUBHEADING_WORDS)
+    if not (is_prose(after) and (is_prose(before) or before.words > MAX_SUBHEADING_WORDS)):
+        return False  # (checked before the line's own regexes: most lines fail here)
+    return not line.text.endswith("!") and _title_like(line)

@@ -56,6 +56,8 @@ SCORE_MIXED_SHORT = 0.85  # a word of two or three letters
 SCORE_INVISIBLE = 0.95
 SCORE_CONTROL = 0.9
 
+#: Characters of a word checked at once while walking it (:func:`_word`).
+STRIDE = 32
 # A Cyrillic or Greek letter next to a Latin letter: where a mixed-script word may be.
 # One leading character class keeps the scan fast on clean text.
 MIXED_RE = re.compile(
@@ -143,13 +145,12 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not text.isascii():
         seen: set[int] = set()
         prefer = ""
-        word_end = 0  # end of the last word taken whole (its letters all inside it)
-        for match in MIXED_RE.finditer(text):
-            if match.start() < word_end:
-                continue  # the same word again: seen (not walked again, once per letter)
+        pos = 0
+        while (match := MIXED_RE.search(text, pos)) is not None:
             start, end = _word(text, match.start())
-            if _inside(text[match.start()]):
-                word_end = end
+            # The rest of a word taken whole (its letters all inside it) is seen: the
+            # search goes on after it, not again from each of its letters.
+            pos = end if _inside(text[match.start()]) else match.start() + 1
             if start in seen:
                 continue
             seen.add(start)
@@ -189,7 +190,12 @@ def _document_script(text: str) -> str:
 
 def _word(text: str, pos: int, invisible: bool = False) -> tuple[int, int]:
     """The run of letters (and combining marks; with ``invisible``, also invisible
-    characters and digits) around ``pos``."""
+    characters and digits) around ``pos``.
+
+    Walked one character at a time, and past :data:`STRIDE` characters, a stretch of
+    STRIDE at a time while they are all letters (one ``str.isalpha`` on a slice): a
+    long word costs little.
+    """
 
     def inside(char: str) -> bool:
         if _inside(char):
@@ -199,9 +205,15 @@ def _word(text: str, pos: int, invisible: bool = False) -> tuple[int, int]:
     start = pos
     while start > 0 and inside(text[start - 1]):
         start -= 1
+        if pos - start >= STRIDE:  # a long word: stretches of letters at once from here
+            while start >= STRIDE and text[start - STRIDE : start].isalpha():
+                start -= STRIDE
     end = pos + 1
     while end < len(text) and inside(text[end]):
         end += 1
+        if end - pos >= STRIDE:
+            while (stretch := text[end : end + STRIDE]).isalpha():
+                end += len(stretch)
     return start, end
 
 
@@ -217,29 +229,38 @@ def _mixed_word(text: str, start: int, end: int, prefer: str) -> Finding | None:
     to ``prefer``, the script the document is written in.
     """
     word = text[start:end]
-    scripts = [_script(c) for c in word if c.isalpha()]
+    # The word's characters, each once, in the order they first appear, with their
+    # scripts (each character's script is found once, however long the word).
+    counts: dict[str, int] = {}
+    for char in word:
+        counts[char] = counts.get(char, 0) + 1
+    chars = {char: _script(char) for char in counts}
+    scripts: dict[str, int] = {}  # letters by script
+    for char, n in counts.items():
+        if char.isalpha():
+            scripts[chars[char]] = scripts.get(chars[char], 0) + n
     if "other" in scripts:
         return None
-    latin = scripts.count("latin")
-    others = sorted({s for s in scripts if s != "latin"})
-    minority = len(scripts) - latin
+    total = sum(scripts.values())
+    latin = scripts.get("latin", 0)
+    others = sorted(s for s in scripts if s != "latin")
+    minority = total - latin
     to_latin = latin > minority or (latin == minority and prefer == "latin")
     if to_latin:
-        swap = [c for c in word if _script(c) in others]
-        table = {c: homoglyphs()[_script(c)].get(c) for c in swap}
+        swap = [c for c, script in chars.items() if script in others]
+        table = {c: homoglyphs()[chars[c]].get(c) for c in swap}
         target = "Latin"
     elif len(others) == 1 and (minority > latin or prefer == others[0]):
-        swap = [c for c in word if _script(c) == "latin"]
+        swap = [c for c, script in chars.items() if script == "latin"]
         table = {c: to_script()[others[0]].get(c) for c in swap}
         target = others[0].capitalize()
     else:
         return None
     if not swap or any(table[c] is None for c in swap):
         return None  # a letter without a twin: a symbol or a unit, not a disguise
-    fixed = "".join(table[c] or c if c in table else c for c in word)
+    fixed = word.translate({ord(c): table[c] for c in swap})
     shown = ", ".join(
-        f"{_script(c).capitalize()} {c!r} (U+{ord(c):04X}) for {target} {table[c]!r}"
-        for c in dict.fromkeys(swap)
+        f"{chars[c].capitalize()} {c!r} (U+{ord(c):04X}) for {target} {table[c]!r}" for c in swap
     )
     return make_finding(
         text,
@@ -248,7 +269,7 @@ def _mixed_word(text: str, start: int, end: int, prefer: str) -> Finding | None:
         detector=NAME,
         category="encoding",
         code="encoding.mixed_script",
-        score=SCORE_MIXED if len(scripts) >= 4 else SCORE_MIXED_SHORT,
+        score=SCORE_MIXED if total >= 4 else SCORE_MIXED_SHORT,
         reason=f"look-alike letters in {word!r}: {shown}",
         replacement=fixed,
     )

@@ -180,10 +180,11 @@ def metadata_verdicts(doc: Document) -> list[LineMetadata | None]:
 def _verdicts(doc: Document) -> list[LineMetadata | None]:
     lines = lines_of(doc)
     n = len(lines)
+    headers = [EMAIL_HEADER_RE.match(line.text) is not None for line in lines]
     out: list[LineMetadata | None] = []
     for line in lines:
         found: LineMetadata | None = None
-        if not _in_email_header(lines, line.number):
+        if not _in_email_header(headers, line.number):
             near_edge = line.number < TOP_LINES or line.number >= n - BOTTOM_LINES
             verdict = classify_metadata(line, near_edge, at_end=line.number >= n - 3)
             if verdict is not None:
@@ -196,9 +197,10 @@ def _verdicts(doc: Document) -> list[LineMetadata | None]:
     return out
 
 
-def _in_email_header(lines: Sequence[Line], i: int) -> bool:
-    """True when a neighbouring line is an e-mail header ("From: ...", "Subject: ...")."""
-    return any(0 <= j < len(lines) and EMAIL_HEADER_RE.match(lines[j].text) for j in (i - 1, i + 1))
+def _in_email_header(headers: Sequence[bool], i: int) -> bool:
+    """True when a neighbouring line is an e-mail header ("From: ...", "Subject: ...");
+    ``headers`` says of every line whether it is one."""
+    return (i > 0 and headers[i - 1]) or (i + 1 < len(headers) and headers[i + 1])
 
 
 def _finding(

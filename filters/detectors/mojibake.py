@@ -170,24 +170,45 @@ def find_mojibake(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 def _windows(text: str, doc: Document) -> list[tuple[int, int]]:
     """Disjoint parts of lines around the suspect places: up to :data:`WINDOW`
-    characters either side of each, widened to white space, never across a line."""
+    characters either side of each, widened to white space, never across a line.
+
+    Suspects that cannot change the last window are passed over at once: once it reaches
+    the end of its line, the search goes on from the next line (a suspect never holds a
+    line break, so the search finds what ``finditer`` would); before that, a suspect
+    whose own window would end inside it. On a long line of mojibake without spaces,
+    the first window takes the whole line.
+    """
     windows: list[tuple[int, int]] = []
     spaces: list[int] | None = None  # offsets of the white space, found once (bisected)
-    for match in SUSPECT_RE.finditer(text):
+    last_end = -1  # the end of the last window
+    line_start = line_end = next_line = -1  # the line of the last suspect
+    pos = 0
+    while (match := SUSPECT_RE.search(text, pos)) is not None:
+        m_start, pos = match.span()
+        if m_start < next_line and last_end == line_end:
+            pos = next_line  # the window reaches the end of the line: nothing to add
+            continue
+        if pos + WINDOW <= last_end:
+            continue  # inside the last window, and so is its own window
         if spaces is None:
             spaces = [m.start() for m in SPACE_RE.finditer(text)]
-        line_start, line_end = doc.lines[doc.line_index(match.start())]
-        start = max(line_start, match.start() - WINDOW)
-        end = min(line_end, match.end() + WINDOW)
+        if m_start >= next_line:
+            index = doc.line_index(m_start)
+            line_start, line_end = doc.lines[index]
+            next_line = doc.lines[index + 1].start if index + 1 < len(doc.lines) else len(text)
+        start = max(line_start, m_start - WINDOW)
+        end = min(line_end, pos + WINDOW)
         # Widened to white space (never past the line): the token around each edge is
         # found by bisection, so a long token is not walked again for every suspect in it.
         i = bisect_left(spaces, start)
         start = max(spaces[i - 1] + 1 if i else 0, line_start)
         i = bisect_left(spaces, end)
         end = min(spaces[i] if i < len(spaces) else len(text), line_end)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        if windows and start <= last_end:
+            last_end = max(end, last_end)
+            windows[-1] = (windows[-1][0], last_end)
         else:
+            last_end = end
             windows.append((start, end))
     return windows
 

@@ -116,7 +116,14 @@ def find_readability_outliers(doc: Document, ctx: Context) -> Iterator[Finding]:
         for i, fre, reference in _confirmed(text, paragraphs, figures, ctx):
             flagged.append(paragraphs[i])
             yield _finding(text, paragraphs[i], figures, i, fre, reference, "paragraph")
-    sentences = [s for s in doc.sentences if not any(p.start <= s.start < p.end for p in flagged)]
+    # Sentences outside the flagged paragraphs, less those too short to hold MIN_WORDS
+    # words (a letter each, a space between), which are never judged.
+    shortest = 2 * MIN_WORDS - 1
+    sentences = [
+        s
+        for s in doc.sentences
+        if s.end - s.start >= shortest and not any(p.start <= s.start < p.end for p in flagged)
+    ]
     all_figures = span_features(text, sentences, long_starts=long_starts)
     judged = [i for i, f in enumerate(all_figures) if f.words >= MIN_WORDS]
     if len(judged) < MIN_SENTENCES:
