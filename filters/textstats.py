@@ -90,9 +90,7 @@ def span_features(
     if long_starts is None:
         long_starts = long_word_starts(text)
     return [
-        _features(
-            text[start:end], bisect_left(long_starts, end) - bisect_left(long_starts, start), n
-        )
+        _features(text[start:end], _count_between(long_starts, start, end), n)
         for (start, end), n in zip(spans, sentences or _ones(len(spans)), strict=True)
     ]
 

@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from hashlib import blake2b
@@ -59,6 +58,7 @@ from ..document import Document
 from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..segment import Span
+from ._spans import SpanSet
 
 NAME = "duplicate_v1"
 
@@ -154,7 +154,7 @@ def find_duplicates(doc: Document, ctx: Context) -> Iterator[Finding]:
     state: dict[str, Any] = ctx.batch.get(NAME) or {}
     shared: dict[int, int] = state.get("shared", {})
     findings: list[Finding] = []
-    done = _Spans()  # spans already reported
+    done = SpanSet()  # spans already reported
     keys = line_keys(doc)
     if not shared and len({key for _span, key in keys}) == len(keys):
         return  # no line repeats, so no paragraph does either
@@ -171,7 +171,7 @@ def _shared(
     keys: list[tuple[Span, str]],
     shared: dict[int, int],
     documents: int,
-    done: _Spans,
+    done: SpanSet,
 ) -> list[Finding]:
     text = doc.text
     out = []
@@ -191,12 +191,12 @@ def _shared(
             " site boilerplate"
         )
         out.append(_make(text, span, "shared_line", score, reason))
-        done.add(span)
+        done.add(span.start, span.end)
     return out
 
 
 def _repeated_paragraphs(
-    doc: Document, keys: list[tuple[Span, str]], done: _Spans
+    doc: Document, keys: list[tuple[Span, str]], done: SpanSet
 ) -> list[Finding]:
     text = doc.text
     line_key_at = {span.start: key for span, key in keys}
@@ -228,7 +228,7 @@ def _repeated_paragraphs(
                 continue
             keyed = earlier[first_line] = {key_of(first): first}
         original = keyed.setdefault(key_of(span), span)
-        if original == span or done.contains(span):
+        if original == span or done.contains(span.start, span.end):
             continue
         key = key_of(span)
         words = len(WORD_RE.findall(key))
@@ -237,11 +237,11 @@ def _repeated_paragraphs(
             line = doc.line_index(original.start) + 1
             reason = f"paragraph of {lines} lines, {words} words repeats the one at line {line}"
             out.append(_make(text, span, "repeated_paragraph", 0.9, reason))
-            done.add(span)
+            done.add(span.start, span.end)
     return out
 
 
-def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: _Spans) -> list[Finding]:
+def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: SpanSet) -> list[Finding]:
     text = doc.text
     seen: dict[str, int] = {}
     words_of: dict[str, int] = {}  # words of each repeated key, counted once
@@ -258,7 +258,7 @@ def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: _Spans) -
             words = words_of[key] = len(WORD_RE.findall(key))
         if words < PROSE_WORDS and not (adjacent and words >= ADJACENT_WORDS):
             continue  # too short for either rule (a repeated one-word line, say)
-        if done.contains(span):
+        if done.contains(span.start, span.end):
             continue
         if _prose(key, words):
             reason = f"line of {words} words repeats line {doc.line_index(first) + 1}"
@@ -269,7 +269,7 @@ def _repeated_lines(doc: Document, keys: list[tuple[Span, str]], done: _Spans) -
             out.append(_make(text, span, "adjacent_line", 0.8, reason))
         else:
             continue
-        done.add(span)
+        done.add(span.start, span.end)
     return out
 
 
@@ -298,31 +298,6 @@ def _plain(key: str) -> bool:
     if not (first.isalnum() or first in "\"'“‘«(["):
         return False
     return not LIST_MARKER_RE.match(key) and not STRUCTURE_RE.search(key)
-
-
-class _Spans:
-    """The spans already reported, in a few lists of sorted disjoint spans (each rule
-    reports in order), so whether a span lies inside one is a bisection per list, not a
-    look at every span reported."""
-
-    def __init__(self) -> None:
-        self.lists: list[tuple[list[int], list[int]]] = []  # (starts, ends) per list
-
-    def add(self, span: Span) -> None:
-        if not self.lists or span.start < self.lists[-1][1][-1]:
-            self.lists.append(([], []))
-        starts, ends = self.lists[-1]
-        starts.append(span.start)
-        ends.append(span.end)
-
-    def contains(self, span: Span) -> bool:
-        """True when ``span`` lies inside a span added (the last one starting at or before
-        it is the only one of its list that can hold it)."""
-        for starts, ends in self.lists:
-            i = bisect_right(starts, span.start) - 1
-            if i >= 0 and span.end <= ends[i]:
-                return True
-        return False
 
 
 def _make(text: str, span: Span, kind: str, score: float, reason: str) -> Finding:

@@ -56,6 +56,7 @@ from ..document import Document
 from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..resources import sectioned_list
+from ._spans import SpanSet
 
 NAME = "markup_v1"
 
@@ -145,32 +146,8 @@ def find_markup(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _stable(doc.text, _find(doc.text))
 
 
-class _Taken:
-    """The spans already claimed, in a few lists of sorted disjoint spans (each step of
-    :func:`_find` claims spans in order), so whether a span is free is a bisection per
-    list, not a look at every span claimed."""
-
-    def __init__(self) -> None:
-        self.lists: list[tuple[list[int], list[int]]] = []  # (starts, ends) per list
-
-    def add(self, start: int, end: int) -> None:
-        if not self.lists or start < self.lists[-1][1][-1]:
-            self.lists.append(([], []))
-        starts, ends = self.lists[-1]
-        starts.append(start)
-        ends.append(end)
-
-    def free(self, start: int, end: int) -> bool:
-        """True when ``[start, end)`` overlaps no claimed span."""
-        for starts, ends in self.lists:
-            i = bisect_left(starts, end) - 1  # the last span starting before ``end``
-            if i >= 0 and ends[i] > start:
-                return False
-        return True
-
-
 def _find(text: str) -> list[Finding]:
-    taken = _Taken()
+    taken = SpanSet()
     findings: list[Finding] = []
     if "<" in text and not _xml_sample(text):
         findings += _elements_and_comments(text, taken)
@@ -229,7 +206,7 @@ def _to_original(starts: list[tuple[int, int]], new_starts: list[int], offset: i
     return orig_start + max(0, offset - new_start)
 
 
-def _elements_and_comments(text: str, taken: _Taken) -> list[Finding]:
+def _elements_and_comments(text: str, taken: SpanSet) -> list[Finding]:
     out = []
     for start, end, name in _dropped_elements(text):
         taken.add(start, end)
@@ -285,7 +262,7 @@ def _comments(text: str) -> Iterator[tuple[int, int]]:
             yield start, pos
 
 
-def _tags(text: str, taken: _Taken) -> list[Finding]:
+def _tags(text: str, taken: SpanSet) -> list[Finding]:
     tags = [m for m in TAG_RE.finditer(text) if taken.free(*m.span())]
     if not tags:
         return []
@@ -377,7 +354,7 @@ def _tag_finding(text: str, run: list[re.Match[str]]) -> Finding:
     return _make(text, start, end, replacement, "tag", f"HTML {what} {shown!r} left in the text")
 
 
-def _entities(text: str, taken: _Taken) -> list[Finding]:
+def _entities(text: str, taken: SpanSet) -> list[Finding]:
     out = []
     for match in ENTITY_RE.finditer(text):
         start, end = match.span()
@@ -415,7 +392,7 @@ def _decode(match: re.Match[str]) -> str | None:
     return char
 
 
-def _shortcodes(text: str, taken: _Taken) -> list[Finding]:
+def _shortcodes(text: str, taken: SpanSet) -> list[Finding]:
     codes = list(SHORTCODE_RE.finditer(text))
     if not codes:
         return []
