@@ -411,6 +411,12 @@ class PartWriter:
     def write(self, text: str) -> int:
         return self.handle.write(text)
 
+    def write_bytes(self, data: bytes) -> int:
+        """Append UTF-8 text given as bytes (after what :meth:`write` buffered)."""
+        self.handle.flush()
+        self.handle.buffer.write(data)
+        return len(data)
+
     def checkpoint(self) -> None:
         self.handle.flush()
         now = time.monotonic()

@@ -15,10 +15,11 @@ How work is split, and why the output does not depend on the number of jobs:
   :meth:`Pipeline.run_many` whatever the number of processes. Otherwise chunks
   are small (``chunk_size`` documents), to keep the pipes busy and the memory
   low.
-* Workers (``forkserver`` processes where the platform has them, else
-  ``spawn``: never a plain ``fork`` of a parent that may hold threads) build
-  their pipeline once, so the models load once per worker, then clean chunk
-  after chunk.
+* Workers (a plain ``fork`` on Linux when the parent runs no other thread,
+  else ``forkserver`` processes where the platform has them, else ``spawn``;
+  see :func:`mp_context`) build their pipeline once, so the models load once
+  per worker, then clean chunk after chunk. On glibc, workers give a window's
+  freed memory back to the system before the next one (:func:`release_memory`).
 * The parent keeps at most ``2 * jobs`` chunks in flight and yields results in
   submission order, so memory is bounded by the chunks in flight, not by the
   input, and the output order is the input order.
@@ -29,6 +30,7 @@ on their own when the parent dies.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import multiprocessing
@@ -36,6 +38,7 @@ import multiprocessing.connection
 import os
 import pkgutil
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -92,16 +95,29 @@ def resolve_jobs(jobs: int | None, documents: int | None) -> int:
 
 
 def mp_context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` where available (Linux, macOS), else ``spawn``.
+    """How workers start: ``fork`` when this is a single-threaded process on Linux,
+    else ``forkserver`` where available (macOS), else ``spawn``.
 
-    The fork server imports the package and its detector modules once, so
-    workers start without importing them again and share those pages.
+    A plain fork needs no fork server process (about 40 MB) and no resource
+    tracker (about 13 MB), which the ``--jobs`` memory goal counts. It is only
+    safe while no other thread runs (a thread holding a lock at the fork would
+    leave that lock held forever in the child), so a process with threads gets
+    the fork server, which imports the package and its detector modules once so
+    that workers start without importing them again. The output is the same
+    either way: each worker builds its own pipeline from the parent's settings.
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and _single_threaded():
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_preload_modules())
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _single_threaded() -> bool:
+    return threading.active_count() == 1 and threading.current_thread() is threading.main_thread()
 
 
 def _preload_modules() -> list[str]:
@@ -114,15 +130,69 @@ def _preload_modules() -> list[str]:
     return ["filters.batch", *detectors]
 
 
+# ------------------------------------------------------------------ memory
+
+#: glibc ``mallopt`` parameter: allocations from this size up get their own mapping.
+_M_MMAP_THRESHOLD = -3
+#: Blocks of 128 KB or more are mapped on their own and unmapped when freed.
+MMAP_THRESHOLD = 128 * 1024
+
+
+def _glibc() -> Any:
+    """The C library when it is glibc (``mallopt`` and ``malloc_trim``), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version  # noqa: B018 - only glibc has it (not musl)
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC: Any = _glibc()
+
+
+def tune_allocator() -> None:
+    """Give big blocks back to the system when they are freed (glibc only).
+
+    Batch runs pass windows of records and results as blocks of several MB.
+    glibc raises its mapping threshold each time such a block is freed, after
+    which big blocks come from the heap, whose freed space is seldom returned:
+    the resident size grows by the largest window seen. A fixed threshold keeps
+    each block in its own mapping, unmapped when freed. Elsewhere: nothing.
+    """
+    if _LIBC is not None:
+        _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def release_memory() -> None:
+    """Return the heap's free pages to the system (glibc ``malloc_trim``; else nothing).
+
+    Called after each window, so a worker starts the next one from its
+    baseline, not from the peak of the window before.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 # ------------------------------------------------------------------ the pool
 
 _STATE: Any = None
 
 
 def _init_worker(setup: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """Runs once in each worker: ignore Ctrl-C, watch the parent, build the state."""
+    """Runs once in each worker: ignore Ctrl-C, watch the parent, build the state.
+
+    A forked worker inherits the parent's handlers and the signal mask that
+    :func:`_start_workers` set (SIGINT and SIGTERM blocked): SIGTERM gets its
+    default action back, as in a worker of the fork server, and both are unblocked.
+    """
     global _STATE
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    tune_allocator()
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True).start()
@@ -134,7 +204,36 @@ def _exit_with_parent(sentinel: int) -> None:
     os._exit(1)  # the parent is gone (killed): nobody will read our results
 
 
+class _Handover:
+    """A task that this process lets go of once it is pickled for a worker.
+
+    The executor keeps every submitted task until its result is back; a window
+    of records would stay here while a worker cleans it. The executor pickles
+    a task once, to send it: from then on only the worker needs it. The worker
+    gets the task itself (see :meth:`__reduce__`), not this wrapper. A task with
+    a ``handover()`` method is sent as what that returns, so it can also let go
+    of what other references here still hold (a chunk's list of records).
+    """
+
+    __slots__ = ("task",)
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
+
+    def __reduce__(self) -> tuple[Callable[[Any], Any], tuple[Any]]:
+        task, self.task = self.task, None
+        if task is None:
+            raise RuntimeError("a task was pickled twice; it is sent only once")
+        handover = getattr(task, "handover", None)
+        return _same, (task if handover is None else handover(),)
+
+
+def _same(task: Any) -> Any:
+    return task
+
+
 def _call(fn: Callable[[Any, Any], Any], task: Any) -> Any:
+    release_memory()  # what the previous task left in the heap
     return fn(_STATE, task)
 
 
@@ -172,6 +271,11 @@ class WorkerPool(Generic[S]):
     ``jobs=1`` runs everything in this process, with no pool at all; the results
     are the same. ``setup`` and ``fn`` must be module-level functions and the
     tasks picklable.
+
+    At most ``in_flight`` tasks are pending (sent, or done and waiting for their
+    turn in the order), and, when :meth:`map` is given the size of each task, at
+    most ``in_flight_bytes`` of them beyond the oldest task: a few big tasks do
+    not pile up in this process.
     """
 
     def __init__(
@@ -180,43 +284,61 @@ class WorkerPool(Generic[S]):
         setup: Callable[..., S],
         args: tuple[Any, ...] = (),
         in_flight: int | None = None,
+        in_flight_bytes: int | None = None,
     ) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         self.jobs = jobs
         self.in_flight = in_flight or 2 * jobs
+        self.in_flight_bytes = in_flight_bytes
         self._executor: ProcessPoolExecutor | None = None
         self._state: S | None = None
         if jobs == 1:
             self._state = setup(*args)
         else:
+            tune_allocator()  # before the fork: forked workers inherit it
             self._executor = ProcessPoolExecutor(
                 jobs, mp_context=mp_context(), initializer=_init_worker, initargs=(setup, args)
             )
             _start_workers(self._executor)
 
-    def map(self, fn: Callable[[S, T], R], tasks: Iterable[T | Ready[R]]) -> Iterator[R]:
-        """``fn(state, task)`` for every task, in order; at most ``in_flight`` pending."""
+    def map(
+        self,
+        fn: Callable[[S, T], R],
+        tasks: Iterable[T | Ready[R]],
+        size: Callable[[T], int] | None = None,
+    ) -> Iterator[R]:
+        """``fn(state, task)`` for every task, in order; at most ``in_flight`` pending,
+        and at most ``in_flight_bytes`` by ``size(task)`` besides the oldest one."""
         if self._executor is None:
             state = self._state
             for task in tasks:
                 yield task.value if isinstance(task, Ready) else fn(state, task)  # type: ignore[arg-type]
             return
-        pending: deque[Future[R]] = deque()
+        budget = self.in_flight_bytes if size is not None else None
+        pending: deque[tuple[Future[R], int]] = deque()
+        held = 0  # size of the pending tasks
         try:
             for task in tasks:
                 if isinstance(task, Ready):
                     future: Future[R] = Future()
                     future.set_result(task.value)
-                    pending.append(future)
+                    pending.append((future, 0))
                 else:
-                    pending.append(self._executor.submit(_call, fn, task))
-                if len(pending) >= self.in_flight:
-                    yield pending.popleft().result()
+                    weight = size(task) if size is not None else 0
+                    future = self._executor.submit(_call, fn, _Handover(task))
+                    pending.append((future, weight))
+                    held += weight
+                while len(pending) >= self.in_flight or (
+                    budget is not None and len(pending) > 1 and held > budget
+                ):
+                    future, weight = pending.popleft()
+                    held -= weight
+                    yield future.result()
             while pending:
-                yield pending.popleft().result()
+                yield pending.popleft()[0].result()
         finally:
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
 
     def close(self) -> None:
