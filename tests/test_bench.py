@@ -141,6 +141,27 @@ def test_bench_stage_profile_covers_segmentation_every_detector_and_decide() -> 
     assert all(s["us_per_doc"] >= 0 for s in stages)
 
 
+def test_bench_language_stage_is_also_given_over_the_english_documents() -> None:
+    english = (
+        "The council met on Monday and approved the budget for the new school year. "
+        "The mayor said that the money would go to teachers, books and the repair of "
+        "two old buildings, and that the town would hold a meeting about it in the spring."
+    )
+    german = (
+        "Der Rat hat am Montag getagt und den Haushalt für das neue Schuljahr gebilligt. "
+        "Der Bürgermeister sagte, das Geld gehe an die Lehrer, an Bücher und an die "
+        "Reparatur von zwei alten Gebäuden, und die Stadt werde im Frühjahr darüber beraten."
+    )
+    stages = bench.profile_stages([english, german, english])
+    assert {s["english_docs"] for s in stages} == {2}
+    assert all(s["us_per_english_doc"] >= 0 for s in stages)
+    line = bench._language_stage_line("tiny", stages)
+    assert "over its 2 English documents" in line
+    assert bench._language_stage_line("none", bench.profile_stages([german])).endswith(
+        "no English document"
+    )
+
+
 @pytest.mark.usefixtures("no_datatrove")
 def test_bench_run_without_datatrove_measures_only_clean_news() -> None:
     corpus = bench.corpus_from_texts("tiny", TEXTS)
