@@ -199,3 +199,22 @@ def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
         while end < len(text) and _inside(text[end]):
             end += 1
         assert _word(text, pos) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("0\x1b\u200bA", "0A"),  # found by fuzzing: the control went, the space stayed
+        ("Ky\u200b\x01iv", "Kyiv"),
+        ("Ky\u200b\x1b[31miv", "Kyiv"),  # a terminal escape is passed whole
+        ("word\u200b\x1fnext", "word\u200b next"),  # a separator is not passed over
+    ],
+)
+def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(
+    text: str, cleaned: str
+) -> None:
+    pipeline = Pipeline(Settings(only=("lookalike_v1",)))
+    once = pipeline.run(text)
+    assert once.cleaned == cleaned
+    twice = pipeline.run(once.cleaned)
+    assert [f for f in twice.findings if f.status == "applied"] == []

@@ -289,13 +289,30 @@ def _invisible(text: str, start: int, end: int) -> Finding | None:
             reason=f"{len(run)} byte-order mark{'s' if len(run) > 1 else ''} (U+FEFF) in the text",
             replacement="",
         )
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
+    left = _past_removed_controls(text, start - 1, -1)
+    right = _past_removed_controls(text, end, 1)
+    before = text[left] if left >= 0 else ""
+    after = text[right] if right < len(text) else ""
     if not (_plain_letter(before) and _plain_letter(after)):
         return None  # between words, beside emoji or punctuation, or in a script that uses it
+    names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
+    if left != start - 1 or right != end:
+        # A control character that is removed on its own (:func:`_control`) stands
+        # between the run and the word: once it goes, the run is inside the word, so it
+        # goes too, in this pass (a finding of its own, beside the control's).
+        return make_finding(
+            text,
+            start,
+            end,
+            detector=NAME,
+            category="encoding",
+            code="encoding.zero_width",
+            score=SCORE_INVISIBLE,
+            reason=f"invisible character {names} inside a word, next to control characters",
+            replacement="",
+        )
     word_start, word_end = _word(text, start - 1, invisible=True)
     word = text[word_start:word_end]
-    names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
     return make_finding(
         text,
         word_start,
@@ -307,6 +324,19 @@ def _invisible(text: str, start: int, end: int) -> Finding | None:
         reason=f"invisible character {names} inside the word {word!r}",
         replacement=INVISIBLE_RE.sub("", word),
     )
+
+
+def _past_removed_controls(text: str, pos: int, step: int) -> int:
+    """From ``pos``, moving by ``step`` (-1 or 1), the first position whose character is
+    not a control that :func:`_control` removes (a separator is replaced by a space, so
+    it is not passed; forward, a terminal escape is passed whole)."""
+    while 0 <= pos < len(text):
+        char = text[pos]
+        if char not in CONTROL_CHARS or char in SEPARATOR_CONTROLS:
+            break
+        escape = ANSI_RE.match(text, pos) if step > 0 and char == "\x1b" else None
+        pos = escape.end() if escape is not None else pos + step
+    return pos
 
 
 def _plain_letter(char: str) -> bool:
