@@ -19,30 +19,38 @@ The model file (``models/off_topic/model.json``) holds plain arrays:
 * ``legal_terms``: the indices of the words of
   ``filters/data/off_topic_legal_terms.txt``, for a legal-term ratio.
 
+Words are found with numpy on the text's code points (:func:`_words`: a letter
+table, runs of two letters or more inside a sentence, one 64-bit hash per word)
+rather than one string per word: the vocabulary is looked up by hash
+(``Vocabulary.hashes``), and a document's terms are its distinct hashes.
+
 The stacked classifiers that read the features live in the detector module.
 Tried and left out for their cost per document (about half the budget) with no
 measurable gain on held-out folds: LSA topic vectors (``TruncatedSVD``, 48
-dimensions) and the share of names found nowhere else in the text.
+dimensions) and the share of names found nowhere else in the text. Left out in
+version 2 because the trees never split on them: first or last sentence, a
+quotation mark, quoted speech at the sentence's edges, a word of attribution.
 
 Features of a sentence (``FEATURES``), relative to its document wherever that
 makes sense, since an EU act quoted in an EU policy story is no intruder:
 
 * register: the legal log-odds of the sentence, the median of the
   document's sentences (a few inserted legal sentences do not move it), the
-  difference, the mean of its two neighbours;
+  difference, the mean of its two neighbours, and the difference with the
+  document's high register (its 90th percentile: a how-to page or a policy
+  story has many formal sentences, a news report only the inserted one);
 * cohesion (TF-IDF): cosine with the rest of the document (leave-one-out
   centroid), the same as a z-score and as a rank among the document's
   sentences, the best cosine with a neighbour, the mean cosine with the
   sentences up to two away, and the document's mean cohesion;
 * novelty: idf-weighted share of content words found in no other sentence,
   their number, the share of words outside the vocabulary;
+* names: capitalised words after the sentence's first character, per word
+  (news names people and places; EU summaries and how-to text seldom do);
 * readability-like figures against the document: mean word length and
   long-word share minus the document's, length (log words) minus the
   document's mean, legal-term ratio of the sentence and of the document;
-* position and form: relative position, first or last sentence, a quotation
-  mark anywhere, quoted speech (a quotation mark opening or closing the
-  sentence), a word of attribution (``said``, ``told``, ``according``), the
-  number of sentences (log).
+* position: relative position, the number of sentences (log).
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, count, repeat
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -62,28 +70,10 @@ from ..segment import Span
 # TfidfVectorizer token_pattern of the training side, so both sides tokenise alike.
 WORD_PATTERN = r"[^\W\d_]{2,}"
 WORD_RE = re.compile(WORD_PATTERN)
-# The same in lower-cased ASCII text, where it is only a-z (and faster to scan).
-ASCII_WORD_RE = re.compile(r"[a-z]{2,}")
-# The term that stands for the end of a sentence (see document_features).
-BREAK = "\n"
-# A quotation mark: a double quote, or a single one at the edge of a word, that is without a
-# letter or digit ([^\W_], what str.isalnum() accepts) on one side at least (see
-# _quote_marks). Quoted speech is the story's own voice, the usual false alarm. The pattern
-# opens with one class of all the marks, which the regex engine scans for quickly; the
-# lookarounds then check what was a double quote, or what is before or after a single one.
-QUOTE_MARK_RE = re.compile(r"[\"“”«»„'‘’](?:(?<=[\"“”«»„])|(?<![^\W_].)|(?![^\W_]))")
 # The end of a candidate sentence: a terminator, then closing quotes or brackets.
 SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*\Z")
 TERMINATORS = ".!?…"
 CLOSERS = "\"'”’»)]"
-
-#: Words that attribute speech or a source: the story's own voice, seldom in legal text.
-ATTRIBUTION = frozenset(
-    "said says say told tells added adds according explained stated wrote asked argued "  # noqa: SIM905
-    "noted claimed warned insisted announced confirmed reported spokesman spokeswoman".split()
-)  # fmt: skip
-#: Characters that open or close quoted speech when they start or end a sentence.
-SPEECH_EDGES = frozenset("\"“”«»„'‘’")
 
 #: Sentences shorter than this (in words) are never candidates: headings, list
 #: items, datelines and asides of a few words are out of this detector's scope.
@@ -96,12 +86,15 @@ CONTENT_IDF = 3.0
 CLIP = 8.0
 #: Neighbourhood of the window features: sentences up to this far away.
 WINDOW = 2
+#: The "high" register of a document: this quantile of its sentences' register.
+HIGH_QUANTILE = 0.9
 
 FEATURES: tuple[str, ...] = (
     "register",
     "register_context",
     "register_relative",
     "register_neighbours",
+    "register_above_high",
     "cohesion_document",
     "cohesion_z",
     "cohesion_rank",
@@ -111,16 +104,13 @@ FEATURES: tuple[str, ...] = (
     "novel_content_share",
     "novel_content_words",
     "oov_share",
+    "name_share",
     "word_length_relative",
     "long_word_relative",
     "length_relative",
     "legal_term_ratio",
     "legal_term_context",
     "position",
-    "first_or_last",
-    "quote",
-    "quoted_speech",
-    "attribution",
     "sentences",
 )
 
@@ -139,6 +129,9 @@ class Vocabulary:
     #: Per term, then one row for unknown words: idf, register idf, register coefficient,
     #: legal term (1/0); one gather serves a document's terms.
     table: np.ndarray
+    #: The terms' hashes (:func:`_word_hashes`), sorted, and the term index of each.
+    hashes: np.ndarray
+    hash_terms: np.ndarray
 
     @classmethod
     def from_model(cls, model: dict[str, Any]) -> Vocabulary:
@@ -150,6 +143,10 @@ class Vocabulary:
         register_coef = np.asarray(model["register_coef"], dtype=np.float64)
         table = np.column_stack((idf, register_idf, register_coef, legal))
         unknown = np.asarray([[float(model["idf_oov"]), 0.0, 0.0, 0.0]])
+        hashes = _term_hashes(terms)
+        order = np.argsort(hashes, kind="stable")
+        if len(hashes) and (np.diff(hashes[order]) == 0).any():
+            raise ValueError("off_topic model terms have colliding hashes")
         return cls(
             index={t: i for i, t in enumerate(terms)},
             idf=idf,
@@ -159,6 +156,8 @@ class Vocabulary:
             register_intercept=float(model["register_intercept"]),
             legal=legal,
             table=np.vstack((table, unknown)),
+            hashes=hashes[order],
+            hash_terms=order,
         )
 
 
@@ -172,35 +171,129 @@ class DocumentFeatures:
     cohesion: np.ndarray  # leave-one-out TF-IDF cosine of every sentence
 
 
-def _sentence_words(text: str, sentences: Sequence[Span]) -> list[list[str]]:
-    """The words of each sentence, lower-cased (:data:`WORD_RE`).
+def _letter_table() -> np.ndarray:
+    """Per code point of the Basic Multilingual Plane: True for a letter of
+    :data:`WORD_PATTERN` (a word character, not a digit or an underscore)."""
+    chars = "".join(chr(i) if not 0xD800 <= i < 0xE000 else " " for i in range(0x10000))
+    table = np.zeros(0x10000, dtype=bool)
+    table[[m.start() for m in re.finditer(r"[^\W\d_]", chars)]] = True
+    return table
 
-    A sentence of ASCII text is scanned with :data:`ASCII_WORD_RE`, which finds the
-    same words there (in lower-cased ASCII, "a letter but not a digit or an underscore"
-    is ``a-z``) about 1.6 times as fast as the Unicode class.
-    """
+
+#: See :func:`_letter_table` (built once, about 30 ms).
+LETTER = _letter_table()
+#: Random odd 64-bit multipliers, one per position in a word, for :func:`_word_hashes`
+#: (the letters of a word beyond the last position share its multiplier).
+_HASH_POSITIONS = 64
+_HASH_WEIGHTS = np.random.default_rng(20240806).integers(
+    1, 2**63, size=_HASH_POSITIONS, dtype=np.uint64
+) | np.uint64(1)
+_HASH_LENGTH = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _word_hashes(code: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each word ``code[start : start + length]`` (code points): the sum of
+    its code points times a random multiplier per position, modulo 2**64, mixed with its
+    length. Two different words of a document and the vocabulary share a hash with a
+    chance of about one in 10**12 per document; the vocabulary's own hashes are checked
+    to be distinct when the model loads."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.uint64)
+    offsets = np.cumsum(lengths) - lengths
+    total = int(offsets[-1] + lengths[-1])
+    position = np.arange(total) - np.repeat(offsets, lengths)
+    chars = code.take(np.repeat(starts, lengths) + position).astype(np.uint64)
+    weighted = chars * _HASH_WEIGHTS.take(np.minimum(position, _HASH_POSITIONS - 1))
+    return np.add.reduceat(weighted, offsets) ^ (lengths.astype(np.uint64) * _HASH_LENGTH)
+
+
+def _term_hashes(terms: Sequence[str]) -> np.ndarray:
+    """:func:`_word_hashes` of a list of words."""
+    if not terms:
+        return np.zeros(0, dtype=np.uint64)
+    code = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    return _word_hashes(code, np.cumsum(lengths) - lengths, lengths)
+
+
+@dataclass
+class Words:
+    """The words of a document's sentences, in text order: sentence, hash, length."""
+
+    sentence: np.ndarray
+    hashes: np.ndarray
+    lengths: np.ndarray
+
+
+def _words(text: str, sentences: Sequence[Span]) -> Words:
+    """The lower-cased words (:data:`WORD_RE`) of each sentence, as hashes.
+
+    Read from the code points of the lower-cased text with numpy (a letter table, runs of
+    two letters or more inside a sentence): no string per word, about twice as fast as
+    scanning each sentence with the regular expression, which is the fallback when
+    lower-casing changes the text's length or a character lies beyond the Basic
+    Multilingual Plane. Both give the same words in the same order."""
+    lowered = text.lower()
+    code = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(lowered) != len(text) or (len(code) and int(code.max()) > 0xFFFF):
+        return _words_by_regex(text, sentences)
+    n = len(code)
+    starts = np.fromiter((s.start for s in sentences), dtype=np.int64, count=len(sentences))
+    ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))
+    # Letters inside a sentence; a sentence's first and last characters bound its words.
+    depth = np.bincount(starts, minlength=n + 1) - np.bincount(ends, minlength=n + 1)
+    letter = np.zeros(n + 2, dtype=bool)
+    letter[1 : n + 1] = LETTER.take(code) & (np.cumsum(depth[:n]) > 0)
+    first = letter[1:-1] & ~letter[:-2]
+    last = letter[1:-1] & ~letter[2:]
+    inner = starts[(starts < ends) & (starts < n)]
+    first[inner] = letter[inner + 1]
+    inner = ends[(starts < ends) & (ends > 0)] - 1
+    last[inner] = letter[inner + 1]
+    word_starts = np.flatnonzero(first)
+    lengths = np.flatnonzero(last) + 1 - word_starts
+    keep = lengths >= 2
+    word_starts, lengths = word_starts[keep], lengths[keep]
+    return Words(
+        np.searchsorted(ends, word_starts, side="right"),
+        _word_hashes(code, word_starts, lengths),
+        lengths,
+    )
+
+
+def _words_by_regex(text: str, sentences: Sequence[Span]) -> Words:
+    """:func:`_words` with :data:`WORD_RE`, sentence by sentence (any text). The text is
+    lower-cased as a whole when that keeps its length (as :func:`_words` does: a capital
+    sigma becomes final or not by what follows it), else sentence by sentence."""
     lowered = text.lower()
     if len(lowered) == len(text):
         parts = [lowered[s.start : s.end] for s in sentences]
-    else:  # lower-casing changed the length (a few Unicode letters do): sentence by sentence
+    else:
         parts = [text[s.start : s.end].lower() for s in sentences]
-    ascii_words, words = ASCII_WORD_RE.findall, WORD_RE.findall
-    return [ascii_words(part) if part.isascii() else words(part) for part in parts]
+    words = [WORD_RE.findall(part) for part in parts]
+    flat = list(chain.from_iterable(words))
+    counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    return Words(
+        np.repeat(np.arange(len(words), dtype=np.int64), counts),
+        _term_hashes(flat),
+        np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)),
+    )
 
 
-def _term_ids(words: Sequence[Sequence[str]]) -> dict[str, int]:
-    """Term ids in order of first appearance, :data:`BREAK` (the end of a sentence) being
-    the term first seen after the first sentence's words: the numbering of the words of
-    the sentences joined by line breaks, on which the model was trained. BREAK never
-    counts as a word, but it has a (zero) column in every per-term array, so that sums
-    over terms add up in the same order, to the same last bit."""
-    return dict(zip(dict.fromkeys(chain(words[0], [BREAK], *words[1:])), count()))
-
-
-def _quote_marks(text: str) -> list[int]:
-    """Offsets of quotation marks: double quotes, and single quotes not inside a word
-    (``don't`` and ``Kyiv’s`` hold apostrophes, not quotes)."""
-    return [match.start() for match in QUOTE_MARK_RE.finditer(text)]
+def _capitalised(text: str) -> np.ndarray:
+    """Offsets of capitalised words: an ASCII capital, then an ASCII small letter, after
+    neither an ASCII letter nor a character beyond ASCII (so not inside a word). Read from
+    the text's code points with numpy: a regular expression with a look-behind costs about
+    ten times as much on a news article."""
+    if len(text) < 2:
+        return np.zeros(0, dtype=np.int64)
+    code = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    upper = (code >= 65) & (code <= 90)
+    lower = (code >= 97) & (code <= 122)
+    word = upper | lower | (code > 127)
+    head = upper[:-1] & lower[1:]
+    head[1:] &= ~word[:-2]
+    return np.flatnonzero(head)
 
 
 def _columns(*columns: np.ndarray | float, rows: int | None = None) -> np.ndarray:
@@ -255,6 +348,11 @@ def _median(values: np.ndarray) -> float:
     return float(np.sort(values)[len(values) // 2]) if len(values) else 0.0
 
 
+def _quantile(values: np.ndarray, q: float) -> float:
+    """The value at rank ``floor(q * (count - 1))`` of the sorted values (0 for none)."""
+    return float(np.sort(values)[int(q * (len(values) - 1))]) if len(values) else 0.0
+
+
 def _window_mean(pair: list[np.ndarray], n: int) -> np.ndarray:
     """Mean similarity with the sentences up to ``len(pair)`` away; ``pair[d - 1][i]`` is the
     similarity of sentence ``i`` with sentence ``i + d``."""
@@ -277,13 +375,14 @@ def document_features(
     n = len(sentences)
     if n == 0:
         return None
-    words = _sentence_words(text, sentences)
-    local = _term_ids(words)
-    n_terms = len(local)
-    tokens = list(chain.from_iterable(words))
-    term_of_token = np.fromiter(map(local.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
-    sent_of_token = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    found = _words(text, sentences)
+    # Terms: the distinct words (ordered by hash), and each word's term.
+    term_hashes, first_of_term, term_of_token = np.unique(
+        found.hashes, return_index=True, return_inverse=True
+    )
+    n_terms = len(term_hashes)
+    sent_of_token = found.sentence
+    lengths = np.bincount(sent_of_token, minlength=n)
     candidates = [
         i
         for i in np.flatnonzero(lengths >= MIN_WORDS).tolist()
@@ -291,9 +390,10 @@ def document_features(
     ]
     if not candidates:
         return None
-    global_id = np.fromiter(map(vocab.index.get, local, repeat(-1)), dtype=np.int64, count=n_terms)
-    known = global_id >= 0
-    word_len = np.fromiter(map(len, local), dtype=np.float64, count=n_terms)
+    at = np.minimum(np.searchsorted(vocab.hashes, term_hashes), max(len(vocab.hashes) - 1, 0))
+    known = vocab.hashes[at] == term_hashes if len(vocab.hashes) else np.zeros(n_terms, bool)
+    global_id = np.where(known, vocab.hash_terms[at] if len(vocab.hashes) else 0, -1)
+    word_len = found.lengths[first_of_term].astype(np.float64)
 
     # Sentence x term counts, sorted by sentence then term, and each pair's term figures.
     keys, counts = _unique_counts(sent_of_token * n_terms + term_of_token)
@@ -378,6 +478,9 @@ def document_features(
     reg_c = register[cand]
     # The median, not the mean: a few inserted legal sentences do not make a document legal.
     reg_ctx = np.full(len(cand), _median(register[has_words]))
+    # Against the document's high register too: a how-to page or a policy story has many
+    # sentences of a formal register, a news report only the inserted one.
+    reg_high = _quantile(register[has_words], HIGH_QUANTILE)
     has_prev, has_next = cand > 0, cand < n - 1
     reg_nb = (
         np.where(has_prev, register[np.maximum(cand - 1, 0)], 0.0)
@@ -394,24 +497,12 @@ def document_features(
     doc_log_len = float(log_len[has_words].mean()) if has_words.any() else 0.0
     doc_legal = float(legal_ratio[has_words].mean()) if has_words.any() else 0.0
 
-    quotes = np.asarray(_quote_marks(text), dtype=np.int64)
     starts = np.asarray([sentences[i].start for i in candidates], dtype=np.int64)
     ends = np.asarray([sentences[i].end for i in candidates], dtype=np.int64)
-    quote = (np.searchsorted(quotes, ends) > np.searchsorted(quotes, starts)).astype(np.float64)
-    # Quoted speech: the sentence opens with a quotation mark or ends with one (after the
-    # terminator or before it); EU drafting quotes defined terms inside the sentence only.
-    speech = np.fromiter(
-        (
-            text[sentences[i].start] in SPEECH_EDGES
-            or text[sentences[i].end - 1] in SPEECH_EDGES
-            or text[sentences[i].end - 2] in SPEECH_EDGES
-            for i in candidates
-        ),
-        dtype=np.float64,
-        count=len(candidates),
-    )
-    attributed = np.fromiter(map(ATTRIBUTION.__contains__, local), dtype=bool, count=n_terms)
-    attribution = np.bincount(s_idx, attributed[t_idx].astype(np.float64), minlength=n) > 0
+    # Names: capitalised words after the first character of the sentence, per word. News
+    # is full of people and places; EU summaries and how-to text seldom name anyone.
+    capitals = _capitalised(text)
+    names = np.searchsorted(capitals, ends) - np.searchsorted(capitals, starts + 1)
 
     k = len(cand)
     matrix = _columns(
@@ -419,6 +510,7 @@ def document_features(
         reg_ctx,
         reg_c - reg_ctx,
         reg_nb,
+        reg_c - reg_high,
         coh_c,
         coh_z,
         coh_rank,
@@ -428,16 +520,13 @@ def document_features(
         novel_share[cand],
         np.log1p(novel_count[cand]),
         oov[cand] / safe_len[cand],
+        names / safe_len[cand],
         mean_len[cand] - doc_mean_len,
         long_share[cand] - doc_long,
         log_len[cand] - doc_log_len,
         legal_ratio[cand],
         doc_legal,
         cand / max(n - 1, 1),
-        (cand == 0) | (cand == n - 1),
-        quote,
-        speech,
-        attribution[cand],
         math.log(n),
         rows=k,
     )

@@ -37,7 +37,7 @@ from filters.evaluation.splits import split_of, unit_key
 from filters.registry import Context
 from filters.settings import Settings
 
-THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9, 0.925, 0.95, 0.975, 0.98, 0.99)
+THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.925, 0.95, 0.975, 0.98, 0.99)
 OFF_TOPIC_KINDS = ("eurlex_plain", "eurlex_hooked", "other_article")
 
 

