@@ -286,7 +286,7 @@ LENGTH_COLUMNS = ("gold", "found", "recall", "tp", "fp", "precision", "f1")
 
 INJECTION_COLUMNS = (
     *("category", "gold", "found", "recall", "findings"),
-    *("fp", "cross", "host", "precision", "F1"),
+    *("fp", "cross", "host", "precision", "P with host", "F1"),
 )
 
 
@@ -302,13 +302,16 @@ def injection_tables(res: dict[str, Any]) -> str:
             v["cross"],
             v.get("host", 0),
             v["precision"],
+            v.get("precision_with_host"),
             v["f1"],
         )
         for c, v in res["per_category"].items()
     ]
     title = (
         f"Injection (test split only: {res['documents']} docs from {res['hosts']} hosts, "
-        f"seed {res['seed']}, {res['variants']} variants per host)"
+        f"seed {res['seed']}, {res['variants']} variants per host; `host`: the same finding "
+        "on the host alone, real content for off_topic and foreign_language, mostly real "
+        "artefacts of the host for the others; `P with host` counts them as false)"
     )
     out = [
         table(
