@@ -208,6 +208,13 @@ def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
         ("Ky\u200b\x01iv", "Kyiv"),
         ("Ky\u200b\x1b[31miv", "Kyiv"),  # a terminal escape is passed whole
         ("word\u200b\x1fnext", "word\u200b next"),  # a separator is not passed over
+        # found by fuzzing: removed, the NUL made one word of two scripts ("Москваa")
+        ("Москва\x00a@b.co", "Москва a@b.co"),
+        ("Mos\x00cow", "Moscow"),  # one script: the control just goes
+        ("a@b.co\x1b[0mМосква", "a@b.co Москва"),  # the same with a terminal escape
+        ("\x1b[0mМоскваa", "Москваа"),  # the escape's final "m" is no letter of the word
+        ("Москва\u200ba@b.co", "Москва\u200ba@b.co"),  # between two scripts: a word break
+        ("Кyiv\u200bКyiv", "KyivKyiv"),  # two Latin words once repaired: inside a word
     ],
 )
 def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(

@@ -148,6 +148,7 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
         pos = 0
         while (match := MIXED_RE.search(text, pos)) is not None:
             start, end = _word(text, match.start())
+            start = _after_escape(text, start)
             # The rest of a word taken whole (its letters all inside it) is seen: the
             # search goes on after it, not again from each of its letters.
             pos = end if _inside(text[match.start()]) else match.start() + 1
@@ -175,6 +176,16 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
         if finding is not None:
             pos = max(pos, finding.end)
             yield finding
+
+
+def _after_escape(text: str, start: int) -> int:
+    """``start``, or one past it when the letter there ends a terminal escape (``\x1b[0m``):
+    that letter goes with the escape (:func:`_control`), it is not part of the word."""
+    escape_at = text.rfind("\x1b", max(0, start - 64), start)
+    if escape_at == -1:
+        return start
+    escape = ANSI_RE.match(text, escape_at)
+    return start + 1 if escape is not None and escape.end() == start + 1 else start
 
 
 def _document_script(text: str) -> str:
@@ -295,6 +306,9 @@ def _invisible(text: str, start: int, end: int) -> Finding | None:
     after = text[right] if right < len(text) else ""
     if not (_plain_letter(before) and _plain_letter(after)):
         return None  # between words, beside emoji or punctuation, or in a script that uses it
+    prefer = _document_script(text)
+    if _word_script(text, left, prefer) != _word_script(text, right, prefer):
+        return None  # between a Latin and a Cyrillic or Greek word: a break between words
     names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
     if left != start - 1 or right != end:
         # A control character that is removed on its own (:func:`_control`) stands
@@ -313,6 +327,14 @@ def _invisible(text: str, start: int, end: int) -> Finding | None:
         )
     word_start, word_end = _word(text, start - 1, invisible=True)
     word = text[word_start:word_end]
+    fixed = INVISIBLE_RE.sub("", word)
+    note = ""
+    # This finding takes in the whole word, so it also makes the word's look-alike
+    # repair (which it overrides), else a second run would make it.
+    mixed = _mixed_word(fixed, 0, len(fixed), prefer)
+    if mixed is not None and mixed.replacement is not None:
+        fixed = mixed.replacement
+        note = f"; {mixed.reason}"
     return make_finding(
         text,
         word_start,
@@ -321,8 +343,8 @@ def _invisible(text: str, start: int, end: int) -> Finding | None:
         category="encoding",
         code="encoding.zero_width",
         score=SCORE_INVISIBLE,
-        reason=f"invisible character {names} inside the word {word!r}",
-        replacement=INVISIBLE_RE.sub("", word),
+        reason=f"invisible character {names} inside the word {word!r}" + note,
+        replacement=fixed,
     )
 
 
@@ -339,6 +361,22 @@ def _past_removed_controls(text: str, pos: int, step: int) -> int:
     return pos
 
 
+def _word_script(text: str, pos: int, prefer: str) -> str:
+    """The script most letters of the word around ``pos`` are written in, as the
+    look-alike repair (:func:`_mixed_word`) would leave it (``Кyiv`` is Latin); a tie
+    goes to ``prefer`` (the document's script), as there, else to the letter at ``pos``."""
+    start, end = _word(text, pos)
+    counts: dict[str, int] = {}
+    for char in text[start:end]:
+        if char.isalpha():
+            script = _script(char)
+            counts[script] = counts.get(script, 0) + 1
+    own = _script(text[pos])
+    return max(
+        counts, key=lambda script: (counts[script], script == prefer, script == own), default=own
+    )
+
+
 def _plain_letter(char: str) -> bool:
     """A letter or digit of a script that has no use for invisible characters inside words."""
     if not char or not (char.isalpha() or char.isdigit()):
@@ -352,18 +390,32 @@ def _control(text: str, start: int, end: int) -> Finding:
     escape = ANSI_RE.match(text, start) if text[start] == "\x1b" else None
     if escape is not None:
         end = escape.end()
-        reason = f"terminal escape {text[start:end]!r}, removed"
-        replacement = ""
+    run = text[start:end]
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    separates = (
+        escape is None
+        and run[0] in SEPARATOR_CONTROLS
+        and not before.isspace()
+        and not after.isspace()
+    )
+    # Between a Latin letter and a Cyrillic or Greek one, removing the run would make one
+    # word of two scripts, which the look-alike rule would then "repair" on a second run:
+    # the run separates there too.
+    scripts = {_script(before), _script(after)}
+    mixes = before.isalpha() and after.isalpha() and len(scripts) == 2 and "other" not in scripts
+    if separates:
+        how = " between words, replaced by a space"
+    elif mixes:
+        how = " between letters of two scripts, replaced by a space"
     else:
-        run = text[start:end]
-        before = text[start - 1] if start > 0 else " "
-        after = text[end] if end < len(text) else " "
-        separates = run[0] in SEPARATOR_CONTROLS and not before.isspace() and not after.isspace()
+        how = ", removed"
+    if escape is not None:
+        reason = f"terminal escape {run!r}{how}"
+    else:
         names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
-        reason = f"control character{'s' if len(run) > 1 else ''} {names}" + (
-            " between words, replaced by a space" if separates else ", removed"
-        )
-        replacement = " " if separates else ""
+        reason = f"control character{'s' if len(run) > 1 else ''} {names}{how}"
+    replacement = " " if separates or mixes else ""
     return make_finding(
         text,
         start,

@@ -137,10 +137,11 @@ RIGHT_LETTERS_RE = re.compile(r"[^\W\d_]+")
 # An HTML entity ending at a semicolon: "&amp", "&#8217", "&#x2019".
 ENTITY_LEFT_RE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*)\Z")
 # A month name (or abbreviation) and day right before "11,2024".
-# The month may be glued to a lower-case word ("aaaaAugust 0,2000"): the glued-word rule
-# splits it in the same pass, so the date must be repaired in that pass too (idempotence).
+# The month may be glued to a lower-case word ("aaaaAugust 0,2000", "aaaßAugust 0,2000":
+# the lower-case letters of LOWER_UPPER_RE): the glued-word rule splits it in the same
+# pass, so the date must be repaired in that pass too (idempotence).
 MONTH_DAY_RE = re.compile(
-    r"(?:\b|(?<=[a-z]))(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"(?:\b|(?<=[a-zß-öø-ÿ]))(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? \d{1,2}\Z"
 )
 # A plausible year right after the comma, not followed by more digits or a digit group.
