@@ -335,3 +335,18 @@ def test_missing_space_property_idempotent(text: str) -> None:
     pipeline = Pipeline(Settings(only=("missing_space",)))
     once = pipeline.run(text).cleaned
     assert pipeline.run(once).cleaned == once
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("AA;Aa,A:", "AA; Aa, A:"),  # found by make fuzz: the colon is past the comma
+        ("color:red;font-size:12px", "color:red;font-size:12px"),  # CSS stays
+        ("Roboto,serif;color:red", "Roboto, serif;color:red"),  # the colon is in the piece
+    ],
+)
+def test_missing_space_semicolon_css_guard_reads_between_commas(text: str, cleaned: str) -> None:
+    pipeline = Pipeline(Settings(only=("missing_space_v1",)))
+    once = pipeline.run(text)
+    assert once.cleaned == cleaned
+    assert pipeline.run(once.cleaned).cleaned == cleaned

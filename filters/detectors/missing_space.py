@@ -423,8 +423,13 @@ def _semicolon_glues(scan: _Scan) -> None:
         token = scan.token(semi)
         if token is None:
             continue
-        if ":" in text[token[0] : token[1]]:
-            continue  # CSS declarations, "a:b;c:d"
+        piece_start = text.rfind(",", token[0], semi) + 1 or token[0]
+        piece_end = text.find(",", semi, token[1])
+        if ":" in text[piece_start : piece_end if piece_end != -1 else token[1]]:
+            # CSS declarations, "a:b;c:d", looked for between the commas around the
+            # semicolon: a comma glue split in the same pass ("AA;Aa,A:") must not hide
+            # the semicolon from this pass and show it to the next
+            continue
         entity = ENTITY_LEFT_RE.search(text, token[0], semi)
         if entity and (entity.group()[1] == "#" or entity.group()[1:] + ";" in html5):
             continue  # "&amp;Co", "&#8217;s": an HTML entity
