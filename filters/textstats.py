@@ -80,19 +80,24 @@ def span_features(
     sentences: Sequence[int] | None = None,
     *,
     long_starts: Sequence[int] | None = None,
+    exact: bool = False,
 ) -> list[Features]:
     """:func:`sentence_features` of many ``(start, end)`` spans of one text, with one
     regex pass over the whole text (about 1 µs a sentence). ``sentences`` gives each
     span's number of sentences (default 1). A long word is counted in the span where it
     starts, whole: a span that cuts a run of letters may count differently from
-    :func:`sentence_features` of its text (see :func:`passage_features`).
+    :func:`sentence_features` of its text, unless ``exact`` (see :func:`passage_features`).
     ``long_starts``: :func:`long_word_starts` of ``text``, when already known."""
     if long_starts is None:
         long_starts = long_word_starts(text)
-    return [
-        _features(text[start:end], _count_between(long_starts, start, end), n)
-        for (start, end), n in zip(spans, sentences or _ones(len(spans)), strict=True)
-    ]
+    out = []
+    for (start, end), n in zip(spans, sentences or _ones(len(spans)), strict=True):
+        if exact and (_cuts_letters(text, start) or _cuts_letters(text, end)):
+            n_long = len(LONG_WORD_RE.findall(text, start, end))
+        else:
+            n_long = _count_between(long_starts, start, end)
+        out.append(_features(text[start:end], n_long, n))
+    return out
 
 
 def passage_features(
@@ -105,16 +110,7 @@ def passage_features(
     """Exactly ``[sentence_features(text[start:end], n) ...]`` for many spans of one text,
     from one regex pass (:func:`long_word_starts`) wherever a span's edges cut no run of
     letters, which is all but always (paragraphs start and end at line breaks)."""
-    if long_starts is None:
-        long_starts = long_word_starts(text)
-    out = []
-    for (start, end), n in zip(spans, sentences or _ones(len(spans)), strict=True):
-        if _cuts_letters(text, start) or _cuts_letters(text, end):
-            n_long = len(LONG_WORD_RE.findall(text, start, end))
-        else:
-            n_long = _count_between(long_starts, start, end)
-        out.append(_features(text[start:end], n_long, n))
-    return out
+    return span_features(text, spans, sentences, long_starts=long_starts, exact=True)
 
 
 def long_word_starts(text: str) -> list[int]:

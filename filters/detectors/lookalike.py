@@ -142,9 +142,9 @@ def _script(char: str) -> str:
 def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Look-alike letters (``Кyiv``), invisible characters in words, control characters."""
     text = doc.text
+    prefer = _DocumentScript(text)
     if not text.isascii():
         seen: set[int] = set()
-        prefer = ""
         pos = 0
         while (match := MIXED_RE.search(text, pos)) is not None:
             start, end = _word(text, match.start())
@@ -157,8 +157,7 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
             seen.add(start)
             if SUSPECT_RE.search(text, max(0, start - 1), end + 1):
                 continue  # mojibake ("вЂњB"): mojibake_v1 repairs the whole token
-            prefer = prefer or _document_script(text)
-            finding = _mixed_word(text, start, end, prefer)
+            finding = _mixed_word(text, start, end, prefer.script)
             if finding is not None:
                 yield finding
     pos = 0
@@ -171,7 +170,7 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
         else:
             while end < len(text) and text[end] in INVISIBLE_CHARS:
                 end += 1
-            finding = _invisible(text, start, end)
+            finding = _invisible(text, start, end, prefer)
         pos = end
         if finding is not None:
             pos = max(pos, finding.end)
@@ -186,6 +185,38 @@ def _after_escape(text: str, start: int) -> int:
         return start
     escape = ANSI_RE.match(text, escape_at)
     return start + 1 if escape is not None and escape.end() == start + 1 else start
+
+
+class _DocumentScript:
+    """:func:`_document_script` of a text, computed on first use, once per document."""
+
+    __slots__ = ("_script", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._script = ""
+
+    @property
+    def script(self) -> str:
+        if not self._script:
+            self._script = _document_script(self.text)
+        return self._script
+
+
+def _encoding_finding(
+    text: str, start: int, end: int, code: str, score: float, reason: str, replacement: str
+) -> Finding:
+    return make_finding(
+        text,
+        start,
+        end,
+        detector=NAME,
+        category="encoding",
+        code=code,
+        score=score,
+        reason=reason,
+        replacement=replacement,
+    )
 
 
 def _document_script(text: str) -> str:
@@ -234,12 +265,27 @@ def _inside(char: str) -> bool:
 
 
 def _mixed_word(text: str, start: int, end: int, prefer: str) -> Finding | None:
-    """The repair of a word mixing Latin with Cyrillic or Greek letters, or None.
-
-    The letters of the smaller script become their twins in the larger one; a tie goes
-    to ``prefer``, the script the document is written in.
-    """
+    """The repair of a word mixing Latin with Cyrillic or Greek letters, or None."""
     word = text[start:end]
+    repair = _repair(word, prefer)
+    if repair is None:
+        return None
+    fixed, shown, letters = repair
+    return _encoding_finding(
+        text,
+        start,
+        end,
+        "encoding.mixed_script",
+        SCORE_MIXED if letters >= 4 else SCORE_MIXED_SHORT,
+        f"look-alike letters in {word!r}: {shown}",
+        fixed,
+    )
+
+
+def _repair(word: str, prefer: str) -> tuple[str, str, int] | None:
+    """``(repaired word, what was swapped, letters)`` for a word mixing Latin with Cyrillic
+    or Greek letters, or None: the letters of the smaller script become their twins in
+    the larger one; a tie goes to ``prefer``, the script the document is written in."""
     # The word's characters, each once, in the order they first appear, with their
     # scripts (each character's script is found once, however long the word).
     counts: dict[str, int] = {}
@@ -273,32 +319,20 @@ def _mixed_word(text: str, start: int, end: int, prefer: str) -> Finding | None:
     shown = ", ".join(
         f"{chars[c].capitalize()} {c!r} (U+{ord(c):04X}) for {target} {table[c]!r}" for c in swap
     )
-    return make_finding(
-        text,
-        start,
-        end,
-        detector=NAME,
-        category="encoding",
-        code="encoding.mixed_script",
-        score=SCORE_MIXED if total >= 4 else SCORE_MIXED_SHORT,
-        reason=f"look-alike letters in {word!r}: {shown}",
-        replacement=fixed,
-    )
+    return fixed, shown, total
 
 
-def _invisible(text: str, start: int, end: int) -> Finding | None:
+def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Finding | None:
     run = text[start:end]
     if "\ufeff" in run and run.strip("\ufeff") == "":
-        return make_finding(
+        return _encoding_finding(
             text,
             start,
             end,
-            detector=NAME,
-            category="encoding",
-            code="encoding.byte_order_mark",
-            score=SCORE_INVISIBLE,
-            reason=f"{len(run)} byte-order mark{'s' if len(run) > 1 else ''} (U+FEFF) in the text",
-            replacement="",
+            "encoding.byte_order_mark",
+            SCORE_INVISIBLE,
+            f"{len(run)} byte-order mark{'s' if len(run) > 1 else ''} (U+FEFF) in the text",
+            "",
         )
     left = _past_removed_controls(text, start - 1, -1)
     right = _past_removed_controls(text, end, 1)
@@ -306,45 +340,35 @@ def _invisible(text: str, start: int, end: int) -> Finding | None:
     after = text[right] if right < len(text) else ""
     if not (_plain_letter(before) and _plain_letter(after)):
         return None  # between words, beside emoji or punctuation, or in a script that uses it
-    prefer = _document_script(text)
-    if _word_script(text, left, prefer) != _word_script(text, right, prefer):
+    script = prefer.script
+    if _word_script(text, left, script) != _word_script(text, right, script):
         return None  # between a Latin and a Cyrillic or Greek word: a break between words
     names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
     if left != start - 1 or right != end:
         # A control character that is removed on its own (:func:`_control`) stands
         # between the run and the word: once it goes, the run is inside the word, so it
         # goes too, in this pass (a finding of its own, beside the control's).
-        return make_finding(
+        return _encoding_finding(
             text,
             start,
             end,
-            detector=NAME,
-            category="encoding",
-            code="encoding.zero_width",
-            score=SCORE_INVISIBLE,
-            reason=f"invisible character {names} inside a word, next to control characters",
-            replacement="",
+            "encoding.zero_width",
+            SCORE_INVISIBLE,
+            f"invisible character {names} inside a word, next to control characters",
+            "",
         )
     word_start, word_end = _word(text, start - 1, invisible=True)
     word = text[word_start:word_end]
     fixed = INVISIBLE_RE.sub("", word)
-    note = ""
+    reason = f"invisible character {names} inside the word {word!r}"
     # This finding takes in the whole word, so it also makes the word's look-alike
     # repair (which it overrides), else a second run would make it.
-    mixed = _mixed_word(fixed, 0, len(fixed), prefer)
-    if mixed is not None and mixed.replacement is not None:
-        fixed = mixed.replacement
-        note = f"; {mixed.reason}"
-    return make_finding(
-        text,
-        word_start,
-        word_end,
-        detector=NAME,
-        category="encoding",
-        code="encoding.zero_width",
-        score=SCORE_INVISIBLE,
-        reason=f"invisible character {names} inside the word {word!r}" + note,
-        replacement=fixed,
+    repair = _repair(fixed, script)
+    if repair is not None:
+        fixed, shown, _letters = repair
+        reason += f"; look-alike letters in {INVISIBLE_RE.sub('', word)!r}: {shown}"
+    return _encoding_finding(
+        text, word_start, word_end, "encoding.zero_width", SCORE_INVISIBLE, reason, fixed
     )
 
 
@@ -416,14 +440,6 @@ def _control(text: str, start: int, end: int) -> Finding:
         names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
         reason = f"control character{'s' if len(run) > 1 else ''} {names}{how}"
     replacement = " " if separates or mixes else ""
-    return make_finding(
-        text,
-        start,
-        end,
-        detector=NAME,
-        category="encoding",
-        code="encoding.control_char",
-        score=SCORE_CONTROL,
-        reason=reason,
-        replacement=replacement,
+    return _encoding_finding(
+        text, start, end, "encoding.control_char", SCORE_CONTROL, reason, replacement
     )
