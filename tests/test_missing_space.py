@@ -167,6 +167,70 @@ def test_missing_space_long_token_idempotent(text: str, pipeline: Pipeline) -> N
     assert pipeline.run(once).cleaned == once
 
 
+# The code checks read stretches of a line measured in non-white-space characters, so a
+# space inserted by a repair between a glue and the edge of its stretch does not move the
+# edge (before, a ";" 159 characters after a glue ended its stretch, which looked like code,
+# and moved out of it once a space was inserted in between: the glue was split in a second
+# run only).
+STRETCH_PROSE = (
+    "Residents said the town had been quiet for weeks before the shelling began in the early"
+    " hours of Sunday, and many families had already left for the city. Officials confirmed"
+    " the territoryThe army later said troops had destroyed,civilians fled across the bridge"
+    " as smoke rose over the old market and the busy river crossing near the old rail depot;"
+    " others stayed at home in the villages nearby."
+)
+# A code line whose code is right at the end of the part read for the code-document check,
+# with a glued comma before it.
+STRETCH_HEAD_LINE = "Witnesses said troops destroyed,civilians fled. " + "more words " * 54
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        # found by make fuzz: "aaaaAa" is split, "AaaShe" was split in a second run only
+        (
+            "0" * 156 + "%AaaShe&" + "0" * 36 + " " + "0" * 24 + "%aaaaAa&" + "0" * 86 + ";0",
+            "0" * 156 + "%Aaa She&" + "0" * 36 + " " + "0" * 24 + "%aaaa Aa&" + "0" * 86 + ";0",
+        ),
+        # the same in prose: the ";" is 159 characters after "The"
+        (
+            STRETCH_PROSE,
+            STRETCH_PROSE.replace("territoryThe", "territory The").replace(
+                "destroyed,civilians", "destroyed, civilians"
+            ),
+        ),
+        # a line of 320 characters was read whole, and in stretches once the comma was
+        # repaired: the choice counts non-white-space characters too ("x = 0" is out of reach)
+        (
+            "0" * 149 + " = " + "0" * 146 + "destroyed,civiliansThe",
+            "0" * 149 + " = " + "0" * 146 + "destroyed, civilians The",
+        ),
+        # a tag of 200 characters (not counting white space) is markup before and after a
+        # space is inserted in it, so the glue after it stays in every run
+        (
+            "<b title one,two " + "w" * 184 + "> the territoryThe army said.",
+            "<b title one, two " + "w" * 184 + "> the territoryThe army said.",
+        ),
+        # the code-document check reads the start of each line in non-white-space
+        # characters: "==" stays in it once the comma before it is repaired
+        (
+            "Call the hitboxMask helper now.\n"
+            + STRETCH_HEAD_LINE[:638]
+            + "== end\nlet z = g(x);\n",
+            "Call the hitboxMask helper now.\n"
+            + STRETCH_HEAD_LINE[:638].replace(",", ", ")
+            + "== end\nlet z = g(x);\n",
+        ),
+    ],
+)
+def test_missing_space_code_stretch_idempotent(text: str, cleaned: str, pipeline: Pipeline) -> None:
+    once = pipeline.run(text)
+    assert once.cleaned == cleaned
+    twice = pipeline.run(once.cleaned)
+    assert twice.cleaned == cleaned
+    assert [f for f in twice.findings if f.status == "applied"] == []
+
+
 # --- the seeds ---------------------------------------------------------------------------------
 
 SEED_001 = "001_7873f5e771425f2f"

@@ -28,8 +28,10 @@ markup or code (``://``, ``www.``, ``@``, ``/``, ``\\``, ``=``, ``_``, ``<``, ``
 inner brackets; a bracket at either edge of a token is punctuation), a pair of single
 letters (``x,y``), and tokens longer than 200 characters. The punctuation and capital
 rules also skip lines that look like code (``{``, ``;`` at the end, ``=>``, ``f(x)``,
-``"key":``, tags), and the lower-case/capital rule skips whole documents with two or more
-such lines, where camelCase identifiers turn up in the prose (``the sameAs property``);
+``"key":``, tags; on a long line, the stretch of 136 non-white-space characters either
+side of the glue, counted so that the spaces a repair inserts do not move it), and the
+lower-case/capital rule skips whole documents with two or more such lines, where camelCase
+identifiers turn up in the prose (``the sameAs property``);
 there a period is split only before a usual sentence opener (``os.Create`` stays). Dotted
 names (``Alyio.Extensions.Http``, ``Directory.Packages.props``), a period after a
 mixed-case word (``CSAdvent.Christmas``) and an ellipsis glued to words (``wait…what``, a
@@ -113,15 +115,17 @@ CODE_LIKE_RE = re.compile(r"://|^www\.|[@/\\=_<>#{}\[\]|()]")
 OPENING_BRACKETS_RE = re.compile(r"[(\[“‘\"']+")
 CLOSING_BRACKETS_RE = re.compile(r"(?<![)\]”’\"'.,;:!?])[)\]”’\"'.,;:!?]+$")
 INNER_BRACKETS_RE = re.compile(r"(?<=[.!?])[)\]]")
-# Code or markup inside a line: "=>", "==", "::", "f(x)", "x = 1", '"key":', a tag, a table
-# cell separator. Every branch starts with a literal character, so the scan is fast; a line
-# that starts with a brace or ends with ";", "{" or "}" is code too (see ``_looks_like_code``).
+# Code or markup inside a line: "=>", "==", "::", "f(x)", "x = 1", '"key":', a tag (of at
+# most 200 characters not counting white space, so a space inserted in it by a repair does
+# not change the verdict), a table cell separator. Every branch starts with a literal
+# character, so the scan is fast; a line that starts with a brace or ends with ";", "{" or
+# "}" is code too (see ``_looks_like_code``).
 CODE_IN_LINE_RE = re.compile(
     r"=>|==|!=|&&|\|\||::|->|\+=|:="
     r"|\((?<=\w\()(?!s\)|es\))[^\s()]{0,40}\)"
     r"|=(?:(?<=\w=)|(?<=\w =))\s?[\"'\w\[{(]"
     r"|\"\w+\"\s*:"
-    r"|<(?=/?[A-Za-z])[^<>]{0,200}>"
+    r"|<(?=/?[A-Za-z])(?:\s*+[^<>\s]){0,200}\s*+>"
     r"|\|(?<=\s\|)(?=\s)"
 )
 # A word on either side of a glue: letters, digits, apostrophes, hyphens.
@@ -153,8 +157,23 @@ SHORT_CAPS_RE = re.compile(r"[A-Z]{1,3}")
 
 LONG_CHAIN = 4
 MAX_TOKEN = 200
-CODE_WINDOW = 160  # characters either side examined on a long line
+# Non-white-space characters either side examined on a long line: about 160 characters of
+# prose, where one character in six or seven is white space.
+CODE_WINDOW = 136
 CODE_LINES_FOR_DOCUMENT = 2
+# The stretches of a line examined for code are measured in non-white-space characters,
+# not in characters: a repair inserts spaces, and a stretch measured in characters would
+# take in other text once a space is inserted between it and the glue, so a second run
+# would see a different stretch and split what the first kept (idempotence). These match
+# up to that many non-white-space characters, with the white space between them (and the
+# white space at the end of the line when they reach it: "Filed under: Tag |\t"); they
+# always match, and a non-white-space character left after the match means the count was
+# reached. Possessive, and ending with the white space at the end, so that a run of white
+# space is scanned once.
+WINDOW_RE = re.compile(rf"(?:\s*+\S){{0,{CODE_WINDOW}}}(?:\s++\Z)?")
+LONG_LINE_RE = re.compile(rf"(?:\s*+\S){{0,{2 * CODE_WINDOW}}}(?:\s++\Z)?")
+LINE_HEAD_RE = re.compile(rf"(?:\s*+\S){{0,{4 * CODE_WINDOW}}}(?:\s++\Z)?")
+NON_SPACE_RE = re.compile(r"\S")
 
 TERMINATOR_KIND = {
     ".": "period_before_capital",
@@ -194,7 +213,8 @@ class _Scan:
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens: dict[int, tuple[int, int, bool]] = {}  # any offset's token start -> ...
-        self.code_lines: dict[int, bool] = {}
+        self.code_lines: dict[tuple[int, int], bool] = {}  # stretch -> looks like code
+        self.long_lines: dict[int, bool] = {}  # line start -> too long to examine whole
         self._code_document: bool | None = None
         self.glues: dict[int, list[Glue]] = {}
         self.token_ends: dict[int, int] = {}
@@ -237,17 +257,29 @@ class _Scan:
         return (start, end) if cached[2] else None
 
     def code_line(self, pos: int) -> bool:
-        """True when the line around ``pos`` (or its stretch near ``pos``) looks like code."""
+        """True when the line around ``pos`` (or its stretch near ``pos``) looks like code.
+
+        A line of more than ``2 * CODE_WINDOW`` non-white-space characters is examined
+        ``CODE_WINDOW`` of them either side of ``pos`` (see :data:`WINDOW_RE`), so a space
+        inserted by a repair changes neither the choice nor the text examined.
+        """
         text = self.text
-        line_start, line_end = self.line_bounds(pos)
-        if line_end - line_start > 2 * CODE_WINDOW:
-            line_start, line_end = (
-                max(line_start, pos - CODE_WINDOW),
-                min(line_end, pos + CODE_WINDOW),
-            )
-        cached = self.code_lines.get(line_start)
+        start, end = self.line_bounds(pos)
+        if end - start > 2 * CODE_WINDOW and self._long_line(start, end):
+            end = _match_end(WINDOW_RE, text, pos, end)
+            start = _window_start(text, pos, start)
+        cached = self.code_lines.get((start, end))
         if cached is None:
-            cached = self.code_lines[line_start] = _looks_like_code(text[line_start:line_end])
+            cached = self.code_lines[(start, end)] = _looks_like_code(text[start:end])
+        return cached
+
+    def _long_line(self, line_start: int, line_end: int) -> bool:
+        """True when the line holds more than ``2 * CODE_WINDOW`` non-white-space characters."""
+        cached = self.long_lines.get(line_start)
+        if cached is None:
+            head = _match_end(LONG_LINE_RE, self.text, line_start, line_end)
+            found = NON_SPACE_RE.search(self.text, head, line_end) is not None
+            cached = self.long_lines[line_start] = found
         return cached
 
     def line_bounds(self, pos: int) -> tuple[int, int]:
@@ -287,7 +319,7 @@ class _Scan:
         if self._code_document is None:
             found = 0
             for line in self.text.splitlines():
-                if _looks_like_code(line[: 4 * CODE_WINDOW]):
+                if _looks_like_code(line[: _match_end(LINE_HEAD_RE, line, 0, len(line))]):
                     found += 1
                     if found >= CODE_LINES_FOR_DOCUMENT:
                         break
@@ -537,6 +569,27 @@ def _without_edge_brackets(token: str) -> str:
     if closing is not None:
         rest = rest[: closing.start()] + rest[closing.end() :]
     return INNER_BRACKETS_RE.sub("", rest)
+
+
+def _match_end(regex: re.Pattern[str], text: str, pos: int, end: int) -> int:
+    """Where ``regex`` (one that matches the empty string) stops, matched at ``pos``."""
+    match = regex.match(text, pos, end)
+    return match.end() if match is not None else pos
+
+
+def _window_start(text: str, pos: int, lo: int) -> int:
+    """Start of the stretch ending at ``pos`` that holds ``CODE_WINDOW`` non-white-space
+    characters, or ``lo`` when there are fewer between ``lo`` and ``pos``."""
+    size = 2 * CODE_WINDOW
+    while True:
+        start = max(lo, pos - size)
+        chunk = text[start:pos][::-1]
+        end = _match_end(WINDOW_RE, chunk, 0, len(chunk))
+        if NON_SPACE_RE.search(chunk, end):
+            return pos - end  # that many, and more before them
+        if start == lo:
+            return lo
+        size *= 4  # a long run of white space: look further back
 
 
 def _letters_before(text: str, pos: int, limit: int = 64) -> int:
