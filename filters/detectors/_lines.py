@@ -92,7 +92,11 @@ def make_line(text: str, number: int = 0, start: int = 0) -> Line:
     so it does its work in few steps: one pass over the words, the record built from a
     tuple.
     """
-    if text.count(" ") < PARAGRAPH_WORDS or len(text.split()) < PARAGRAPH_WORDS:
+    tokens = text.split() if text.count(" ") >= PARAGRAPH_WORDS else None
+    if tokens is not None and len(tokens) >= PARAGRAPH_WORDS:
+        # a paragraph: no rule reads its exact length or its capitals
+        n_words, capitalised = len(tokens), 0.0
+    else:
         words = WORD_RE.findall(text)
         counted = caps = 0
         for word in words:
@@ -103,8 +107,6 @@ def make_line(text: str, number: int = 0, start: int = 0) -> Line:
                     caps += 1
         n_words = len(words)
         capitalised = caps / counted if counted else 0.0
-    else:  # a paragraph: no rule reads its exact length or its capitals
-        n_words, capitalised = len(text.split()), 0.0
     low = text.lower()
     first = FIRST_WORD_RE.match(low)
     return _LINE(
@@ -171,14 +173,45 @@ def first_words(phrases: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def low_is_exact(text: str) -> bool:
+    """True when :attr:`Line.low` holds a literal of ASCII letters exactly where a
+    case-insensitive regex finds it in ``text``, so a cheap test of the lower-cased line
+    may rule the regex out: always, but for three letters the regex takes for an ASCII
+    letter and ``str.lower()`` turns into something else, "İ" (lower-cased "i̇") and "ı"
+    for "i", "ſ" for "s" (every code point checked; the Kelvin sign lower-cases to "k")."""
+    return text.isascii() or ("İ" not in text and "ı" not in text and "ſ" not in text)
+
+
 def _by_len(phrase: str) -> tuple[int, str]:
     return (-len(phrase), phrase)
 
 
 def keyword_gate(keywords: Iterable[str]) -> re.Pattern[str]:
     """A regex that finds any of the literal keywords: the fast gate before a rule's
-    heavier regexes (search the lower-cased line, :attr:`Line.low`)."""
-    return re.compile("|".join(re.escape(k) for k in sorted(set(keywords), key=_by_len)))
+    heavier regexes (search the lower-cased line, :attr:`Line.low`).
+
+    Only whether it finds something is meaningful, not what it finds: a keyword that holds
+    another ("cookies", "cookie") is left out, and the rest are merged into a trie
+    ("c(?:lick|ookie)"), so at each position the regex engine compares one character per
+    branch of the trie instead of trying every keyword (a third faster on short lines).
+    """
+    keys = set(keywords)
+    trie: dict[str, Any] = {}
+    for key in keys:
+        if any(other != key and other in key for other in keys):
+            continue  # a line holding ``key`` holds ``other`` too
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    """The alternation of the keywords in a trie (no keyword is a prefix of another)."""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items())]
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" if branches else ""
 
 
 def longest_words(phrases: Iterable[str]) -> frozenset[str]:

@@ -101,7 +101,12 @@ TABLE_RULE_RE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 
 
 def _normal(text: str) -> str:
-    return SPACES_RE.sub(" ", text.strip(EDGE_CHARS).lower())
+    folded = text.strip(EDGE_CHARS).lower()
+    # Most lines hold single spaces only (any other white space is not printable): nothing
+    # to fold.
+    if "  " in folded or not folded.isprintable():
+        folded = SPACES_RE.sub(" ", folded)
+    return folded
 
 
 def _opener_re(phrases: frozenset[str]) -> re.Pattern[str]:
@@ -115,11 +120,14 @@ def _opener_re(phrases: frozenset[str]) -> re.Pattern[str]:
 
 
 def _anywhere_re(phrases: frozenset[str]) -> re.Pattern[str]:
+    """One phrase anywhere, not inside a word. The look-behind is checked once before the
+    alternation, not in each phrase: inside a word the regex gives up at once instead of
+    trying every phrase (the same matches, a fraction of the time)."""
     parts = [
-        r"(?<!\w)" + re.escape(p).replace(r"\ ", r"\s+") + (r"(?!\w)" if p[-1].isalnum() else "")
+        re.escape(p).replace(r"\ ", r"\s+") + (r"(?!\w)" if p[-1].isalnum() else "")
         for p in sorted(phrases, key=lambda p: (-len(p), p))
     ]
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
 _LISTS = sectioned_list("boilerplate.txt")
@@ -152,7 +160,12 @@ ANYWHERE: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     if section.endswith("_any")
 )
 # Any of the gates of ANYWHERE: one search rules them all out on most lines.
-ANYWHERE_GATE = re.compile("|".join(gate.pattern for _kind, _regex, gate in ANYWHERE))
+ANYWHERE_GATE = keyword_gate(
+    word
+    for section in _LISTS
+    if section.endswith("_any")
+    for word in longest_words(_LISTS[section])
+)
 
 #: Words of a line of widget buttons.
 WIDGET_WORDS = frozenset(_LISTS["widget_words"])
@@ -318,6 +331,9 @@ def _bare(text: str) -> str | None:
 
 
 def _widget_line(low: str) -> bool:
+    first = WIDGET_TOKEN_RE.search(low)
+    if first is None or first.group() not in WIDGET_WORDS:
+        return False  # most lines: the first word is no widget's (checked before the others)
     tokens = WIDGET_TOKEN_RE.findall(low)
     return (
         len(tokens) >= 2

@@ -36,12 +36,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from ..document import Document
 from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..resources import sectioned_list
-from ._lines import Line, Verdict, alternation, cached, keyword_gate, lines_of
+from ._lines import (
+    Line,
+    Verdict,
+    alternation,
+    cached,
+    first_words,
+    keyword_gate,
+    lines_of,
+    low_is_exact,
+)
 
 NAME = "caption_v1"
 
@@ -58,6 +68,13 @@ CREDIT_OPENER_RE = re.compile(
     rf"^\(?\s*{_OPENER}\s*(?:credits?\s*)?(?:courtesy(?:\s+of)?\s*|by\b|:|[-–—|])\s*\S",
     re.IGNORECASE,
 )
+#: The first words of the credit labels (IMAGE_LABEL_RE, CREDIT_OPENER_RE, CREDIT_LABEL_RE),
+#: as :attr:`Line.first` begins: a line that opens with none of them skips those three rules.
+CREDIT_FIRST_WORDS = tuple(
+    sorted(
+        first_words([*_LISTS["credit_openers"], "image", "media", "credit", "courtesy", "source"])
+    )
+)
 # "Credit: NAME", "Courtesy of NAME", "Source: Getty Images" as a line of its own.
 CREDIT_LABEL_RE = re.compile(
     rf"^\(?\s*(?:credits?\s*:|courtesy\s+(?:of\s+)?{_NAME}|source\s*:\s*{_AGENCY}\b)\s*\S?",
@@ -73,6 +90,9 @@ CREDIT_AGENCY_END_RE = re.compile(
     rf"(?:^|[/|,©(]\s*|(?<!\s)\s+via\s+|(?<!\s)\s+for\s+){_AGENCY}\s*+\)?\s*+$",
     re.IGNORECASE,
 )
+#: The last word of every agency, lower-cased: a line that CREDIT_AGENCY_END_RE matches ends
+#: with one (before a closing bracket).
+AGENCY_TAILS = tuple(sorted({agency.split()[-1].lower() for agency in _LISTS["agencies"]}))
 # A short "First Last/Outlet" credit: two or three names (not all capitals), a slash, an
 # outlet of one or two words ("Jason Cipriani/ZDNet").
 NAME_SLASH_OUTLET_RE = re.compile(
@@ -83,18 +103,30 @@ IMAGE_LABEL_RE = re.compile(r"^(?:image|media)\s+(?:caption|copyright)\b", re.IG
 
 # An agency credit inside a line: "(AP Photo/NAME)", "(Photo by NAME)", "REUTERS/NAME",
 # "AFP/NAME", "/Getty Images", "via Getty Images", "| Getty Images", "(Credit: NAME)",
-# "Photograph: NAME" or "Credit: NAME" at the end of the line.
-AGENCY_CREDIT_RE = re.compile(
-    r"\((?:AP|AFP|Reuters|EPA|Xinhua|Getty|UPI)?\s?(?:Photo|Image|Picture)s?"
-    r"(?:\s+(?:credit|illustration))?\s*(?:/|by\b|:)"
-    r"|\b(?:REUTERS|AFP|EPA|EPA-EFE|AP|XINHUA|ANADOLU|SOPA)/\s?[A-Z]"
-    r"|/\s?(?:Getty\s+Images|AFP|Reuters|AP|Shutterstock|iStock|Alamy)\b"
-    r"|\bvia\s+Getty\s+Images\b|\|\s*Getty\s+Images\b|\bGetty\s+Images\s*\)?\s*$"
-    r"|\((?:Photo\s+)?Credit:\s*[^)]*\)?"
-    r"|(?<![\w,])(?:Photo(?:graph)?|Image|Picture)s?(?:\s+credit)?\s*:\s*[A-Z][^.!?]{0,60}$"
-    r"|(?<=[a-z.)])\s*Credit:\s*[A-Z][^.!?]{0,60}$"
-    r"|\b(?:[Pp]hoto|[Ii]mage|[Pp]icture)s?\s*(?:©|\(c\)|[Cc]opyright\b)"
+# "Photograph: NAME" or "Credit: NAME" at the end of the line. Alternative by alternative,
+# each with the literal it cannot match without (the pattern is case-sensitive): _PICTURE
+# ("Photo", "image", ...), _SLASH, _GETTY, _CREDIT (see :func:`_agency_credit`).
+_PICTURE, _SLASH, _GETTY, _CREDIT = range(4)
+_AGENCY_CREDIT_PARTS: tuple[tuple[int, str], ...] = (
+    (
+        _PICTURE,
+        r"\((?:AP|AFP|Reuters|EPA|Xinhua|Getty|UPI)?\s?(?:Photo|Image|Picture)s?"
+        r"(?:\s+(?:credit|illustration))?\s*(?:/|by\b|:)",
+    ),
+    (_SLASH, r"\b(?:REUTERS|AFP|EPA|EPA-EFE|AP|XINHUA|ANADOLU|SOPA)/\s?[A-Z]"),
+    (_SLASH, r"/\s?(?:Getty\s+Images|AFP|Reuters|AP|Shutterstock|iStock|Alamy)\b"),
+    (_GETTY, r"\bvia\s+Getty\s+Images\b"),
+    (_GETTY, r"\|\s*Getty\s+Images\b"),
+    (_GETTY, r"\bGetty\s+Images\s*\)?\s*$"),
+    (_CREDIT, r"\((?:Photo\s+)?Credit:\s*[^)]*\)?"),
+    (
+        _PICTURE,
+        r"(?<![\w,])(?:Photo(?:graph)?|Image|Picture)s?(?:\s+credit)?\s*:\s*[A-Z][^.!?]{0,60}$",
+    ),
+    (_CREDIT, r"(?<=[a-z.)])\s*Credit:\s*[A-Z][^.!?]{0,60}$"),
+    (_PICTURE, r"\b(?:[Pp]hoto|[Ii]mage|[Pp]icture)s?\s*(?:©|\(c\)|[Cc]opyright\b)"),
 )
+AGENCY_CREDIT_RE = re.compile("|".join(part for _needs, part in _AGENCY_CREDIT_PARTS))
 # Caption wording prose almost never uses: "in this still image obtained", "seen in this handout".
 STRONG_PHRASE_RE = re.compile(
     r"(?<!\w)" + alternation(_LISTS["strong_phrases"]) + r"(?!\w)", re.IGNORECASE
@@ -141,13 +173,13 @@ LIST_ITEM_RE = re.compile(r"^(?:[-–—•*·▪►]|\d{1,3}[.)])\s")
 CLOSING_PLACE_RE = re.compile(r"\bin [A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+)*(?:, [A-Z][\w.]+)?\.?$")
 
 # Keyword gates: a line holding none of these literals skips the regexes of its rule
-# (most lines of a text are sentences that hold none).
-AGENCY_KEYS = ("photo", "image", "picture", "getty", "credit", "/", "©", "(c)", "copyright")
+# (most lines of a text are sentences that hold none). AGENCY_KEYS are the literals of the
+# agency credit, lower-cased; its rule tests them itself, case-sensitively (_agency_credit).
+AGENCY_KEYS = ("photo", "image", "picture", "getty", "credit", "/")
 PHRASE_KEYS = (
     "in this", "seen in", "photo", "picture", "image", "caption", "copyright", "handout",
 )  # fmt: skip
 WEAK_KEYS = ("pictured", "seen", "left", "right", "center", "centre", "l-r", "l to r", "pose")
-AGENCY_GATE = keyword_gate(AGENCY_KEYS)
 PHRASE_GATE = keyword_gate(PHRASE_KEYS)
 WEAK_GATE = keyword_gate(WEAK_KEYS)
 ANY_GATE = keyword_gate((*AGENCY_KEYS, *PHRASE_KEYS, *WEAK_KEYS, "day"))
@@ -195,7 +227,7 @@ def classify_caption(line: Line) -> Verdict | None:
             return ("caption.credit_line", 0.95, credit)
     if not ANY_GATE.search(low):
         return None
-    match = AGENCY_CREDIT_RE.search(t) if AGENCY_GATE.search(low) else None
+    match = _agency_credit(t)
     if match is not None:
         return ("caption.agency_credit", 0.93, f"agency credit {match.group().strip()!r}")
     if PHRASE_GATE.search(low):
@@ -225,19 +257,49 @@ def classify_caption(line: Line) -> Verdict | None:
     return None
 
 
+def _agency_credit(t: str) -> re.Match[str] | None:
+    """``AGENCY_CREDIT_RE.search(t)``, searched with only the alternatives whose literal
+    the line holds: the others cannot match anywhere in it, so the first match is the same,
+    found several times faster (most lines that get here hold a slash and nothing else: a
+    URL, a date, "Home / News")."""
+    holds = ("hoto" in t or "mage" in t or "icture" in t, "/" in t, "Getty" in t, "Credit:" in t)
+    return _agency_credit_re(holds).search(t) if any(holds) else None
+
+
+@cache
+def _agency_credit_re(holds: tuple[bool, ...]) -> re.Pattern[str]:
+    """The alternatives of AGENCY_CREDIT_RE, in their order, whose literal is held."""
+    return re.compile("|".join(part for needs, part in _AGENCY_CREDIT_PARTS if holds[needs]))
+
+
 def _credit_line(line: Line) -> str | None:
     t = line.text
-    if IMAGE_LABEL_RE.match(t):
-        return "an image caption/copyright label"
-    if CREDIT_OPENER_RE.match(t) and not line.terminal:
-        return "a line opening with a photo credit label"
-    if CREDIT_LABEL_RE.match(t) and line.words >= 2 and not line.terminal:
-        return "a credit label"
-    if line.capitalised >= 0.6 and CREDIT_AGENCY_END_RE.search(t):
+    if line.first.startswith(CREDIT_FIRST_WORDS) or not low_is_exact(t):
+        if IMAGE_LABEL_RE.match(t):
+            return "an image caption/copyright label"
+        if CREDIT_OPENER_RE.match(t) and not line.terminal:
+            return "a line opening with a photo credit label"
+        if CREDIT_LABEL_RE.match(t) and line.words >= 2 and not line.terminal:
+            return "a credit label"
+    if line.capitalised >= 0.6 and _may_end_with_agency(line) and CREDIT_AGENCY_END_RE.search(t):
         return "a name line ending with a photo agency"
-    if line.words <= 7 and NAME_SLASH_OUTLET_RE.match(t):
+    if line.words <= 7 and "/" in t and NAME_SLASH_OUTLET_RE.match(t):
         return "a 'Name/Outlet' photo credit"
     return None
+
+
+def _may_end_with_agency(line: Line) -> bool:
+    """False when CREDIT_AGENCY_END_RE cannot match: the line, without a closing bracket,
+    does not end with the last word of an agency (a search that would try every position).
+
+    Read on :attr:`Line.low` (see :func:`low_is_exact`).
+    """
+    if not low_is_exact(line.text):
+        return True
+    low = line.low.rstrip()
+    if low.endswith(")"):
+        low = low[:-1].rstrip()
+    return low.endswith(AGENCY_TAILS)
 
 
 def _caption_shape(line: Line) -> str:

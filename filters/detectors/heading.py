@@ -54,6 +54,9 @@ CLAUSE_END_RE = re.compile(r"[.,;:][\"'”’)\]]*$")
 QUOTE_HEAD_RE = re.compile(
     r"^[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}:\s*[“\"‘'«„].{3,}[”\"’'»“]$"
 )
+# The last character of a quote-head (a line has no line break to end with): a cheap test
+# before the regex, which most lines fail.
+QUOTE_HEAD_CLOSERS = "”\"’'»“"
 
 # A label and a number, as in a fact box: "Typical Range: $876 - $1,042".
 LABEL_VALUE_RE = re.compile(r"^[\w ]{1,30}:\s*[$€£¥]?\d")
@@ -103,7 +106,11 @@ def find_headings(doc: Document, ctx: Context) -> Iterator[Finding]:
             yield _finding(
                 text, line, "heading.headline_repeat", 0.8, "remove", "the headline repeated"
             )
-        elif line.words <= MAX_QUOTE_HEAD_WORDS and QUOTE_HEAD_RE.match(line.text):
+        elif (
+            line.words <= MAX_QUOTE_HEAD_WORDS
+            and line.text[-1] in QUOTE_HEAD_CLOSERS
+            and QUOTE_HEAD_RE.match(line.text)
+        ):
             yield _finding(text, line, "heading.quote_head", 0.8, "flag", "a quote-head")
         elif _is_subheading(lines, line.number):
             yield _finding(text, line, "heading.subheading", 0.6, "flag", "a subheading")
