@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .segment import Span, split_content_lines, split_lines, split_paragraphs, split_sentences
+
+if TYPE_CHECKING:
+    from .textstats import TextIndex
 
 
 class Document:
@@ -59,6 +62,14 @@ class Document:
         from .language import identify
 
         return identify(self)
+
+    @cached_property
+    def text_index(self) -> TextIndex:
+        """Where the text's words and long words start (numpy arrays), for detectors
+        that count them per sentence (:class:`filters.textstats.TextIndex`)."""
+        from .textstats import TextIndex
+
+        return TextIndex(self.text)
 
     @cached_property
     def _line_starts(self) -> list[int]:

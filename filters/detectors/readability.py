@@ -21,10 +21,11 @@ How, cheapest first (:mod:`filters.textstats`):
    LIX is at least :data:`MIN_LIX` (hard prose in absolute terms too).
 3. Only candidates get textstat 0.7.8's Flesch reading ease, not rounded
    (:func:`filters.textstats.reading_ease`: textstat's figure, computed without its CMU
-   dictionary in memory): the candidate's must lie at least :data:`MIN_FRE_GAP` points
-   below the median of up to :data:`REFERENCE` other sentences (paragraphs) of the
-   article. The reason gives both figures and the LIX comparison. Candidates and
-   confirmations are counted as ``readability.candidates`` and ``readability.confirmed``.
+   dictionary in memory; over a span's first :data:`MAX_FRE_CHARS` characters when it
+   is longer): the candidate's must lie at least :data:`MIN_FRE_GAP` points below the
+   median of up to :data:`REFERENCE` other sentences (paragraphs) of the article. The
+   reason gives both figures and the LIX comparison. Candidates and confirmations are
+   counted as ``readability.candidates`` and ``readability.confirmed``.
 
 What it leaves alone: sentences easier than the rest (short quotes, lists: rarely
 junk), short sentences, short articles, and documents in a language textstat's English
@@ -43,22 +44,17 @@ over it, code ``readability.hard_sentence``.
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
+from itertools import chain
+
+import numpy as np
 
 from ..document import Document
 from ..findings import Finding, make_finding
 from ..language import document_language, primary
 from ..registry import Context, register
 from ..segment import Span
-from ..textstats import (
-    Features,
-    long_word_starts,
-    passage_features,
-    reading_ease,
-    robust_z,
-    span_features,
-)
+from ..textstats import SpanFigures, TextIndex, reading_ease, robust_z
 
 NAME = "readability_v1"
 
@@ -82,6 +78,10 @@ MIN_FRE_GAP = 30.0
 #: Other sentences (paragraphs) whose Flesch reading ease makes the reference, at most
 #: (evenly spread over the article; Flesch reading ease costs about 10 µs a sentence).
 REFERENCE = 6
+#: Flesch reading ease is computed over a span's first this many characters at most:
+#: enough for a paragraph's figure, and a page's worth of menu run together as one
+#: "sentence" (thousands of words without a full stop) does not cost milliseconds.
+MAX_FRE_CHARS = 2000
 #: Candidates confirmed per unit and article, at most (the highest LIX first).
 MAX_CANDIDATES = 5
 #: Languages judged (textstat's syllable counts are English).
@@ -96,59 +96,69 @@ def find_readability_outliers(doc: Document, ctx: Context) -> Iterator[Finding]:
         ctx.counters["readability.skipped_language"] += 1
         return
     text = doc.text
-    long_starts = long_word_starts(text)  # one regex pass serves paragraphs and sentences
-    starts = [s.start for s in doc.sentences]
-    multi, counts = [], []  # paragraphs of two sentences or more, and their sentences
-    for p in doc.paragraphs:
-        n = bisect_left(starts, p.end) - bisect_left(starts, p.start)
-        if n >= 2:
-            multi.append(p)
-            counts.append(n)
-    paragraphs, figures = [], []
-    for p, f in zip(
-        multi, passage_features(text, multi, counts, long_starts=long_starts), strict=True
-    ):
-        if f.words >= MIN_PARAGRAPH_WORDS:
-            paragraphs.append(p)
-            figures.append(f)
-    flagged: list[Span] = []
-    if len(paragraphs) >= MIN_PARAGRAPHS:
-        for i, fre, reference in _confirmed(text, paragraphs, figures, ctx):
-            flagged.append(paragraphs[i])
-            yield _finding(text, paragraphs[i], figures, i, fre, reference, "paragraph")
+    index = doc.text_index  # one pass over the text serves paragraphs and sentences
+    sentences = _spans(doc.sentences)
+    paragraphs = _spans(doc.paragraphs)
+    firsts = sentences[:, 0]
+    in_flagged = np.zeros(len(sentences), dtype=bool)  # sentences of flagged paragraphs
+    long_paragraphs = _judged_paragraphs(index, paragraphs, firsts)
+    if long_paragraphs is not None:
+        spans, figures = long_paragraphs
+        for i, fre, reference in _confirmed(text, spans, figures, ctx):
+            start, end = spans[i].tolist()
+            in_flagged = in_flagged | ((firsts >= start) & (firsts < end))
+            yield _finding(text, Span(start, end), figures, i, fre, reference, "paragraph")
     # Sentences outside the flagged paragraphs, less those too short to hold MIN_WORDS
     # words (a letter each, a space between), which are never judged.
     shortest = 2 * MIN_WORDS - 1
-    sentences = [
-        s
-        for s in doc.sentences
-        if s.end - s.start >= shortest and not any(p.start <= s.start < p.end for p in flagged)
-    ]
-    all_figures = span_features(text, sentences, long_starts=long_starts)
-    judged = [i for i, f in enumerate(all_figures) if f.words >= MIN_WORDS]
-    if len(judged) < MIN_SENTENCES:
+    sentences = sentences[(sentences[:, 1] - sentences[:, 0] >= shortest) & ~in_flagged]
+    figures = index.figures(sentences[:, 0], sentences[:, 1])
+    judged = figures.words >= MIN_WORDS
+    if np.count_nonzero(judged) < MIN_SENTENCES:
         return
-    spans = [sentences[i] for i in judged]
-    figures = [all_figures[i] for i in judged]
-    for i, fre, reference in _confirmed(text, spans, figures, ctx):
-        yield _finding(text, spans[i], figures, i, fre, reference, "sentence")
+    sentences, figures = sentences[judged], figures.select(judged)
+    for i, fre, reference in _confirmed(text, sentences, figures, ctx):
+        start, end = sentences[i].tolist()
+        yield _finding(text, Span(start, end), figures, i, fre, reference, "sentence")
+
+
+def _judged_paragraphs(
+    index: TextIndex, paragraphs: np.ndarray, firsts: np.ndarray
+) -> tuple[np.ndarray, SpanFigures] | None:
+    """The paragraphs of two sentences or more (sentences starting inside them) and of
+    :data:`MIN_PARAGRAPH_WORDS` words or more, with their figures; None when there are
+    fewer than :data:`MIN_PARAGRAPHS` of them."""
+    counts = firsts.searchsorted(paragraphs[:, 1]) - firsts.searchsorted(paragraphs[:, 0])
+    multi = counts >= 2
+    if np.count_nonzero(multi) < MIN_PARAGRAPHS:
+        return None
+    paragraphs = paragraphs[multi]
+    figures = index.figures(paragraphs[:, 0], paragraphs[:, 1], counts[multi], exact=True)
+    long_enough = figures.words >= MIN_PARAGRAPH_WORDS
+    if np.count_nonzero(long_enough) < MIN_PARAGRAPHS:
+        return None
+    return paragraphs[long_enough], figures.select(long_enough)
+
+
+def _spans(spans: Sequence[Span]) -> np.ndarray:
+    """``(start, end)`` spans as an ``n x 2`` int64 array."""
+    flat = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    return flat.reshape(-1, 2)
 
 
 def _confirmed(
-    text: str, spans: Sequence[Span], figures: Sequence[Features], ctx: Context
+    text: str, spans: np.ndarray, figures: SpanFigures, ctx: Context
 ) -> list[tuple[int, float, float]]:
     """``(index, Flesch reading ease, the rest's median)`` of the spans that are LIX
     outliers and that textstat confirms."""
-    lix = [f.lix for f in figures]
-    z = robust_z(lix)
-    z_long = robust_z([f.long_word_share for f in figures])
-    candidates = [
-        i for i, v in enumerate(z) if v >= MIN_Z and z_long[i] >= MIN_Z_LONG and lix[i] >= MIN_LIX
-    ]
+    z = robust_z(figures.lix)
+    z_long = robust_z(figures.long_word_share)
+    outliers = (z >= MIN_Z) & (z_long >= MIN_Z_LONG) & (figures.lix >= MIN_LIX)
+    candidates = np.flatnonzero(outliers).tolist()
     if not candidates:
         return []
     ctx.counters["readability.candidates"] += len(candidates)
-    others = [i for i in range(len(spans)) if i not in candidates]
+    others = np.flatnonzero(~outliers).tolist()
     step = max(1, len(others) // REFERENCE)
     reference = statistics.median(_reading_ease(text, spans[i]) for i in others[::step][:REFERENCE])
     out = []
@@ -160,21 +170,29 @@ def _confirmed(
     return out
 
 
-def _reading_ease(text: str, span: Span) -> float:
-    return reading_ease(text[span.start : span.end])
+def _reading_ease(text: str, span: np.ndarray) -> float:
+    """Flesch reading ease of the span, or of its first :data:`MAX_FRE_CHARS` characters
+    (to the last white space within them) when it is longer."""
+    start, end = span.tolist()
+    if end - start > MAX_FRE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_FRE_CHARS)
+        end = cut if cut > start else start + MAX_FRE_CHARS
+    return reading_ease(text[start:end])
 
 
 def _finding(
     text: str,
     span: Span,
-    figures: Sequence[Features],
+    figures: SpanFigures,
     i: int,
     fre: float,
     reference: float,
     unit: str,
 ) -> Finding:
-    median_lix = statistics.median(f.lix for f in figures)
-    z = robust_z([f.lix for f in figures])[i]
+    cut = f" (first {MAX_FRE_CHARS:,} characters)" if span.end - span.start > MAX_FRE_CHARS else ""
+    lix = figures.lix.tolist()
+    median_lix = statistics.median(lix)
+    z = float(robust_z(figures.lix)[i])
     return make_finding(
         text,
         span.start,
@@ -185,7 +203,7 @@ def _finding(
         score=min(0.9, 0.6 + 0.05 * (z - MIN_Z)),
         reason=(
             f"{unit} far harder than the rest of the article: Flesch reading ease "
-            f"{fre:.1f} vs {reference:.1f}, LIX {figures[i].lix:.1f} vs median "
+            f"{fre:.1f}{cut} vs {reference:.1f}, LIX {lix[i]:.1f} vs median "
             f"{median_lix:.1f} ({z:.1f} robust SD above)"
         ),
     )
