@@ -85,8 +85,11 @@ MIN_LETTERS = 30
 PROFILE_HITS = 8
 #: ... its share of all distinctive hits ...
 PROFILE_SHARE = 0.8
-#: ... and the share of the sample's words that are its distinctive stop words.
-PROFILE_DENSITY = 0.08
+#: ... and the share of the sample's words that are its distinctive stop words (English
+#: prose runs at 15 to 25 %; pages whose sample is half menu or link text fall to 5 to 8 %.
+#: Over the 272 documents of the Scrapinghub and WCXB dev data that reach langdetect with
+#: 0.08, 116 pass at 0.05 and langdetect names the same language for every one of them).
+PROFILE_DENSITY = 0.05
 #: A script decides when this share of the letters is written in it.
 SCRIPT_SHARE = 0.6
 #: Han text with at least this share of kana among its CJK letters is Japanese.
@@ -431,6 +434,7 @@ def _detector_class() -> Any:
             langprob = np.zeros(n_langs)
             rnd = self.random
             rnd.seed(self.seed)
+            conv, limit = self.CONV_THRESHOLD, self.ITERATION_LIMIT
             for _trial in range(self.n_trial):
                 prob = np.full(n_langs, 1.0 / n_langs)
                 alpha = self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH
@@ -439,11 +443,14 @@ def _detector_class() -> Any:
                 while True:
                     prob *= factors[rnd.choice(picks)]
                     if i % 5 == 0:
-                        total = sum(prob.tolist())
+                        values = prob.tolist()
+                        total = sum(values)
                         if not total:
                             raise ZeroDivisionError("float division by zero")  # as langdetect
                         prob /= total
-                        if prob.max() > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                        # max(prob) after the division, from the list: dividing by one
+                        # positive number keeps the order, and rounding is monotonic.
+                        if max(values) / total > conv or i >= limit:
                             break
                     i += 1
                 langprob += prob / self.n_trial
