@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -225,3 +226,22 @@ def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(
     assert once.cleaned == cleaned
     twice = pipeline.run(once.cleaned)
     assert [f for f in twice.findings if f.status == "applied"] == []
+
+
+@pytest.mark.parametrize(
+    ("module", "table", "start"),
+    [
+        ("lookalike", "SPECIAL", "SPECIAL_RE"),
+        ("lookalike", "GREEK_CYRILLIC", "MIXED_START"),
+        ("mojibake", "SUSPECT_FIRST", "SUSPECT_START"),
+    ],
+)
+def test_encoding_first_character_tables(module: str, table: str, start: str) -> None:
+    """A text passed over by a table's check holds no match of the regex: the table
+    holds exactly the characters the regex can start with."""
+    from filters.detectors import lookalike, mojibake
+
+    found = vars({"lookalike": lookalike, "mojibake": mojibake}[module])
+    first = re.compile(getattr(found[start], "pattern", found[start]))
+    for code in range(0x30001):
+        assert found[table].holds(code) == (first.match(chr(code)) is not None), hex(code)

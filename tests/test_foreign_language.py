@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from filters import Pipeline, Settings
+from filters import Pipeline, Settings, language
+from filters.detectors import foreign_language
 from filters.detectors.foreign_language import NAME, find_foreign_sentences
 from filters.document import Document
 from filters.findings import Finding
@@ -189,8 +191,6 @@ QUOTED_REGEX = r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|‘[^
 @settings(max_examples=500, derandomize=True)
 @given(st.text(alphabet=list('"“”«»„‘’()ab é.\n'), max_size=40))
 def test_foreign_language_quoted_spans_are_what_the_regex_finds(text: str) -> None:
-    import re
-
     from filters.detectors.foreign_language import _blank_out, quoted_spans
 
     regex = re.compile(QUOTED_REGEX)
@@ -219,3 +219,19 @@ def test_foreign_language_letter_with_mark_counts_words() -> None:
 
     text = "Café naïve über_all ab3é Zürich's plain words ǅ"
     assert LETTER_WITH_MARK_RE.findall(text) == ["Café", "naïve", "über_all", "ab3é", "Zürich", "ǅ"]
+
+
+def test_foreign_language_non_latin_table_is_the_regex_class() -> None:
+    """The latin-only check reads the text through a table of the regex class's letters."""
+    chars = foreign_language.NON_LATIN_CHARS
+    for code in range(0x30001):
+        expected = language.NON_LATIN_LETTER_RE.match(chr(code)) is not None
+        assert chars.holds(code) == expected, hex(code)
+
+
+@pytest.mark.parametrize(
+    "text", ["plain ascii", "naïve “café”", "Москва", "a\U00020000b", "emoji \U0001f600 only"]
+)
+def test_foreign_language_latin_only_from_the_table(text: str) -> None:
+    latin_only = not Document(text).text_index.has_any(foreign_language.NON_LATIN_CHARS)
+    assert latin_only == foreign_language._latin_only(text)

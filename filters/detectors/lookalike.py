@@ -47,6 +47,7 @@ from ..document import Document
 from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..resources import sectioned_list
+from ..textstats import CharTable
 from .mojibake import SUSPECT_RE
 
 NAME = "lookalike_v1"
@@ -60,10 +61,8 @@ SCORE_CONTROL = 0.9
 STRIDE = 32
 # A Cyrillic or Greek letter next to a Latin letter: where a mixed-script word may be.
 # One leading character class keeps the scan fast on clean text.
-MIXED_RE = re.compile(
-    r"[\u0370-\u03ff\u0400-\u052f]"
-    r"(?:(?<=[A-Za-z\u00c0-\u024f].)|(?=[A-Za-z\u00c0-\u024f]))"
-)
+MIXED_START = r"[\u0370-\u03ff\u0400-\u052f]"
+MIXED_RE = re.compile(MIXED_START + r"(?:(?<=[A-Za-z\u00c0-\u024f].)|(?=[A-Za-z\u00c0-\u024f]))")
 # Letters of each of the three scripts, counted to know the document's own.
 LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
@@ -81,6 +80,10 @@ CONTROL_CHARS = frozenset(
 # A control or an invisible character: one character class, no repetition, so the scan
 # runs at the regex engine's full speed; runs are extended by hand.
 SPECIAL_RE = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f" + INVISIBLE_CHARS + "]")
+# What SPECIAL_RE and MIXED_RE's first character look for, as look-up tables (a text
+# without any is passed over without a regex search: numpy reads it faster).
+SPECIAL = CharTable.of([*CONTROL_CHARS, *INVISIBLE_CHARS])
+GREEK_CYRILLIC = CharTable([(0x0370, 0x052F)])  # MIXED_START
 # An ANSI terminal escape sequence (colours, cursor moves), matched at an ESC.
 ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 # Controls that separate (vertical tab, file/group/record/unit separators).
@@ -143,7 +146,8 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Look-alike letters (``Кyiv``), invisible characters in words, control characters."""
     text = doc.text
     prefer = _DocumentScript(text)
-    if not text.isascii():
+    index = doc.text_index
+    if index.has_any(GREEK_CYRILLIC):  # else MIXED_RE finds nothing
         seen: set[int] = set()
         pos = 0
         while (match := MIXED_RE.search(text, pos)) is not None:
@@ -160,7 +164,7 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
             finding = _mixed_word(text, start, end, prefer.script)
             if finding is not None:
                 yield finding
-    pos = 0
+    pos = 0 if index.has_any(SPECIAL) else len(text)  # else SPECIAL_RE finds nothing
     while (special := SPECIAL_RE.search(text, pos)) is not None:
         start = end = special.start()
         if text[start] in CONTROL_CHARS:
