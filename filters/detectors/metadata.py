@@ -45,7 +45,18 @@ from ..document import Document
 from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..resources import sectioned_list
-from ._lines import TITLE_SMALL, Line, Verdict, alternation, cached, first_words, lines_of
+from ._lines import (
+    TITLE_SMALL,
+    Line,
+    Verdict,
+    alternation,
+    cached,
+    first_words,
+    keyword_gate,
+    lines_of,
+    longest_words,
+    low_is_exact,
+)
 
 NAME = "metadata_v1"
 
@@ -91,6 +102,10 @@ AUTHOR_LABEL_RE = re.compile(
 STAFF_RE = re.compile(
     r"(?<!\w)(?i:" + alternation(_LISTS["staff_titles"] | _LISTS["outlets"]) + r")(?!\w)"
 )
+# The gate of STAFF_RE, searched in the lower-cased line: the longest word of every staff
+# title and outlet ("reporter", "associated", "reuters"). STAFF_RE tries every phrase at
+# every word start of the line; the gate rules most lines out in one quick scan.
+STAFF_GATE = keyword_gate(longest_words(_LISTS["staff_titles"] | _LISTS["outlets"]))
 # An outlet alone after "By": "By Reuters", "By Associated Press".
 OUTLET_RE = re.compile(r"(?i:" + alternation(_LISTS["outlets"]) + r")")
 # A reporting credit: "(Reporting by ...", "Additional reporting by ...", "Editing by ...".
@@ -111,11 +126,16 @@ BIO_RE = re.compile(
 )
 # A header line of a quoted e-mail: a "Date:" line next to it is the e-mail's, not the page's.
 EMAIL_HEADER_RE = re.compile(r"^(?:From|To|Cc|Subject|Sent|Reply-To)\s*:", re.IGNORECASE)
+# The first letters of those headers, lower-cased, and "ſ", which IGNORECASE takes for "s":
+# a line opening with anything else is no header (a cheap test before EMAIL_HEADER_RE).
+EMAIL_HEADER_INITIALS = frozenset("cfrstſ")
+# The number of a reading-time phrase: "N" alone ("N min read").
+READ_TIME_N_RE = re.compile(r"(?<![A-Za-z])N(?![A-Za-z])")
 # A reading-time counter: "5 min read", "Tempo de leitura: 1 minuto".
 READ_TIME_RE = re.compile(
     "^(?:"
     + "|".join(
-        re.sub(r"(?<![A-Za-z])N(?![A-Za-z])", r"\\d++", re.escape(p)).replace(r"\ ", r"\s*")
+        READ_TIME_N_RE.sub(r"\\d++", re.escape(p)).replace(r"\ ", r"\s*")
         for p in sorted(_LISTS["read_time"], key=lambda p: (-len(p), p))
     )
     + r")s?\.?$",
@@ -146,9 +166,13 @@ REPORTING_FIRST_WORDS = frozenset(
     "graphic graphics production produced".split()
 )  # fmt: skip
 DIGIT_RE = re.compile(r"\d")
+# Every reading-time phrase holds a number ("N"): a line without a digit is no counter.
+READ_TIME_NEEDS_DIGIT = all(READ_TIME_N_RE.search(p) for p in _LISTS["read_time"])
 
 #: Longest line (in words) taken as a date line or byline.
 MAX_LINE_WORDS = 20
+#: Longest line (in words) taken as a reading-time counter.
+READ_TIME_WORDS = 8
 #: Lines from the top (and from the bottom) where unlabelled dates and staff lines count.
 TOP_LINES = 8
 BOTTOM_LINES = 4
@@ -180,11 +204,15 @@ def metadata_verdicts(doc: Document) -> list[LineMetadata | None]:
 def _verdicts(doc: Document) -> list[LineMetadata | None]:
     lines = lines_of(doc)
     n = len(lines)
-    headers = [EMAIL_HEADER_RE.match(line.text) is not None for line in lines]
+    headers = [
+        line.low[:1] in EMAIL_HEADER_INITIALS and EMAIL_HEADER_RE.match(line.text) is not None
+        for line in lines
+    ]
+    any_header = any(headers)
     out: list[LineMetadata | None] = []
     for line in lines:
         found: LineMetadata | None = None
-        if not _in_email_header(headers, line.number):
+        if not (any_header and _in_email_header(headers, line.number)):
             near_edge = line.number < TOP_LINES or line.number >= n - BOTTOM_LINES
             verdict = classify_metadata(line, near_edge, at_end=line.number >= n - 3)
             if verdict is not None:
@@ -224,10 +252,16 @@ def classify_metadata(line: Line, near_edge: bool = True, at_end: bool = True) -
     t, low = line.text, line.low
     if line.words == 0 or line.uncased:
         return None
-    if line.words <= 8 and READ_TIME_RE.match(t):
+    # Dates and reading-time counters hold a digit: one search rules both out on most lines.
+    digit = line.words <= max(MAX_LINE_WORDS, READ_TIME_WORDS) and DIGIT_RE.search(t) is not None
+    if (
+        line.words <= READ_TIME_WORDS
+        and (digit or not READ_TIME_NEEDS_DIGIT)
+        and READ_TIME_RE.match(t)
+    ):
         return ("metadata.read_time", 0.95, "a reading-time counter")
     if line.words <= MAX_LINE_WORDS:
-        date = _date_line(t) if DIGIT_RE.search(t) else ""
+        date = _date_line(t) if digit else ""
         if date == "labelled" or (date == "bare" and near_edge):
             return ("metadata.date_line", 0.92, "a line holding only a date or time")
         if line.first in AUTHOR_FIRST_WORDS and _byline(t):
@@ -263,7 +297,7 @@ def metadata_prefix(line: Line, at_top: bool = True) -> tuple[int, str, float, s
         )
     if not t[1:2].isupper():
         return None  # a dateline opens with a place in capitals
-    match = DATELINE_AGENCY_RE.match(t)
+    match = DATELINE_AGENCY_RE.match(t) if "(" in t else None  # "(Reuters)", "(AP)"
     if match is not None:
         return (match.end(), "metadata.dateline", 0.9, f"a dateline {match.group()!r}")
     if at_top:
@@ -280,22 +314,26 @@ def _date_line(text: str) -> str:
     months = dates = 0
     number = False
     after_by = 0
-    for token in TOKEN_RE.findall(text):
-        word = token.rstrip(".").lower() if token[-1:] == "." and len(token) > 1 else token.lower()
+    # Token by token, not findall: most lines are given up at their first word.
+    for match in TOKEN_RE.finditer(text):
+        token = match.group()
         if not token[0].isalnum():
             continue
+        word = token.rstrip(".").lower() if token[-1:] == "." and len(token) > 1 else token.lower()
         if after_by and (NAME_TOKEN_RE.fullmatch(token) or word in TITLE_SMALL):
             after_by -= 1
             continue
         after_by = 0
+        # numeric dates, times and numbers open with a digit (\d: a decimal digit)
+        digit = token[0].isdecimal()
         if word == "by":
             after_by = 6
-        elif NUMERIC_DATE_RE.fullmatch(token.rstrip(".,")):
+        elif digit and NUMERIC_DATE_RE.fullmatch(token.rstrip(".,")):
             evidence = True
             dates += 1
-        elif TIME_RE.fullmatch(token):
+        elif digit and TIME_RE.fullmatch(token):
             evidence = True
-        elif NUMBER_RE.fullmatch(word):
+        elif digit and NUMBER_RE.fullmatch(word):
             number = True
         elif word in _MONTHS:
             months += 1
@@ -339,5 +377,7 @@ def _staff_line(line: Line) -> bool:
     if line.words > 12 or line.capitalised < 0.9 or line.link:
         return False
     if line.terminal and not line.text.endswith((" Jr.", " Sr.", ".)")):
+        return False
+    if low_is_exact(line.text) and STAFF_GATE.search(line.low) is None:
         return False
     return STAFF_RE.search(line.text) is not None
