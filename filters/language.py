@@ -66,6 +66,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .resources import sectioned_list
+from .textstats import CharTable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,10 +103,21 @@ PROB_DIGITS = 3
 # A word: a run of letters (digits and underscores excluded), any script.
 WORD_RE = re.compile(r"[^\W\d_]+")
 # Letters outside the Latin blocks (Greek and up, but not general punctuation or symbols).
-NON_LATIN_LETTER_RE = re.compile(
-    r"[\u0370-\u1dff\u1f00-\u1fff\u2c00-\u2dff\u2e80-\u9fff\ua000-\ud7ff\uf900-\ufaff"
-    r"\ufb50-\ufdff\ufe70-\ufefc\uff66-\uffdc\U00020000-\U0002ffff]"
+NON_LATIN_LETTERS = CharTable(
+    [
+        (0x370, 0x1DFF),
+        (0x1F00, 0x1FFF),
+        (0x2C00, 0x2DFF),
+        (0x2E80, 0x9FFF),
+        (0xA000, 0xD7FF),
+        (0xF900, 0xFAFF),
+        (0xFB50, 0xFDFF),
+        (0xFE70, 0xFEFC),
+        (0xFF66, 0xFFDC),
+        (0x20000, 0x2FFFF),
+    ]
 )
+NON_LATIN_LETTER_RE = re.compile(NON_LATIN_LETTERS.pattern)
 
 #: (first code point, script) in ascending order; a code point belongs to the last
 #: range that starts at or below it. Only letters are ever looked up.

@@ -3,7 +3,7 @@ detector that wants them as a signal (the off-topic detector).
 
 Pure functions of the text, at three levels of cost:
 
-* :func:`sentence_features` (one text) and :func:`span_figures` /
+* :func:`sentence_features` (one text) and :meth:`TextIndex.figures` /
   :func:`span_features` (many spans of one text): cheap figures: words, characters
   per word, the share of long words (seven letters or more) and LIX (Björnsson's
   readability index: words per sentence plus the percentage of long words; a sentence
@@ -50,13 +50,58 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-# A long word for LIX: seven letters or more (Latin, Greek and Cyrillic letters; an
-# explicit class is three times faster to scan than "letters but not digits").
-LETTERS = r"A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
-#: Letters in a long word.
+#: The first code point above the Basic Multilingual Plane.
+ASTRAL = 0x10000
+
+
+class CharTable:
+    """A set of characters, for :meth:`TextIndex.flags`: a look-up table over the Basic
+    Multilingual Plane (numpy reads a text's characters through it faster than a regex
+    engine scans them) and ranges above it, checked one character at a time."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        #: ``(first, last)`` code point ranges of the set, both ends included.
+        self.ranges = tuple(ranges)
+        #: True at the code points of the set below ASTRAL; False at ASTRAL itself.
+        self.table = np.zeros(ASTRAL + 1, dtype=bool)
+        #: ``(first, last)`` ranges of the set from ASTRAL on.
+        self.astral: list[tuple[int, int]] = []
+        for first, last in self.ranges:
+            self.table[first : min(last, ASTRAL - 1) + 1] = True
+            if last >= ASTRAL:
+                self.astral.append((max(first, ASTRAL), last))
+
+    @classmethod
+    def of(cls, chars: Iterable[str]) -> CharTable:
+        """The set of ``chars``."""
+        return cls((ord(c), ord(c)) for c in chars)
+
+    @property
+    def pattern(self) -> str:
+        """The set as a regex character class, for the regexes that look for it."""
+        return "[" + "".join(_range(first, last) for first, last in self.ranges) + "]"
+
+    def holds(self, code: int) -> bool:
+        """True when the code point is in the set."""
+        if code < ASTRAL:
+            return bool(self.table[code])
+        return any(first <= code <= last for first, last in self.astral)
+
+
+def _range(first: int, last: int) -> str:
+    low = re.escape(chr(first))
+    return low if first == last else f"{low}-{re.escape(chr(last))}"
+
+
+#: The letters of a long word for LIX: Latin, Greek and Cyrillic (an explicit class is
+#: three times faster to scan than "letters but not digits").
+WORD_LETTERS = CharTable(
+    [(0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF)]
+)
+#: Letters in a long word: seven or more.
 LONG_WORD = 7
-LONG_WORD_RE = re.compile(f"[{LETTERS}]{{{LONG_WORD},}}")
-LETTER_RE = re.compile(f"[{LETTERS}]")
+LONG_WORD_RE = re.compile(f"{WORD_LETTERS.pattern}{{{LONG_WORD},}}")
+LETTER_RE = re.compile(WORD_LETTERS.pattern)
 #: MAD is scaled by this to estimate a standard deviation for normal data.
 MAD_SCALE = 1.4826
 
@@ -97,17 +142,8 @@ class SpanFigures(NamedTuple):
         return [Features(*row) for row in zip(*(column.tolist() for column in self), strict=True)]
 
 
-# Per code point: 1 for str.isspace(), 2 for a letter of LONG_WORD_RE; code points from
-# TABLE_SIZE - 1 on are neither (the last white-space character is U+3000).
-TABLE_SIZE = 0x3002
-_FLAGS = np.array(
-    [
-        chr(i).isspace() | (LETTER_RE.fullmatch(chr(i)) is not None) << 1
-        for i in range(TABLE_SIZE - 1)
-    ]
-    + [0],
-    dtype=np.uint8,
-)
+#: What ``str.split()`` splits at (``str.isspace()``; none beyond U+3000).
+SPACES = CharTable.of(chr(i) for i in range(0x3001) if chr(i).isspace())
 
 
 class TextIndex:
@@ -123,19 +159,19 @@ class TextIndex:
         self.text = text
         if text.isascii():  # one byte per character
             codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-            flags = _FLAGS.take(codes)
+            self._bmp = codes
         else:
             codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-            flags = _FLAGS.take(np.minimum(codes, TABLE_SIZE - 1))
+            self._bmp = np.minimum(codes, ASTRAL)  # what a CharTable's table is read with
         #: The text's code points.
         self.codes = codes
         #: Per character: not white space, and a letter of a long word.
-        self.solid = (flags & 1) == 0
-        self.letter = (flags & 2) != 0
+        self.solid = ~self.flags(SPACES)
+        self.letter = self.flags(WORD_LETTERS)
         #: Offsets where a word starts: a non-space after a space or at the text's start.
         self.word_starts, _ = _runs(self.solid)
         runs, ends = _runs(self.letter)
-        #: Offsets where a long word starts (what :func:`long_word_starts` finds).
+        #: Offsets where a long word starts (where LONG_WORD_RE's matches start).
         self.long_starts = runs[ends - runs >= LONG_WORD]
         #: Offsets of the spaces (U+0020).
         self.blanks = np.flatnonzero(codes == 32)
@@ -181,66 +217,23 @@ class TextIndex:
 
     def flags(self, chars: CharTable) -> np.ndarray:
         """Per character: True where it is one of ``chars``."""
-        codes = self.codes
-        if codes.dtype == np.uint8:  # ASCII
-            return chars.table.take(codes)
-        flags = chars.table.take(np.minimum(codes, ASTRAL))
-        if chars.astral:
-            for at in np.flatnonzero(codes > ASTRAL - 1).tolist():
-                flags[at] = chars.holds(int(codes[at]))
+        flags = chars.table.take(self._bmp)
+        if chars.astral and self._bmp is not self.codes:
+            for at in np.flatnonzero(self._bmp == ASTRAL).tolist():
+                flags[at] = chars.holds(int(self.codes[at]))
         return flags
 
     def has_any(self, chars: CharTable) -> bool:
         """True when a character of the text is one of ``chars``."""
         return bool(self.flags(chars).any())
 
-    def cuts_word(self, offsets: np.ndarray) -> np.ndarray:
-        """True where an offset lies inside a word (between two characters of it)."""
-        return _inside(self.solid, offsets)
-
     def _cuts_letters(self, offsets: np.ndarray) -> np.ndarray:
         """True where an offset lies inside a run of :data:`LONG_WORD_RE`'s letters."""
-        return _inside(self.letter, offsets)
-
-
-def _inside(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """True where an offset lies between two True flags."""
-    size = len(flags)
-    if not size:
-        return np.zeros(len(offsets), dtype=bool)
-    at = np.minimum(offsets, size - 1)
-    return (offsets > 0) & (offsets < size) & flags[at] & flags[at - 1]
-
-
-#: The first code point above the Basic Multilingual Plane.
-ASTRAL = 0x10000
-
-
-class CharTable:
-    """A set of characters, for :meth:`TextIndex.flags`: a look-up table over the Basic
-    Multilingual Plane (numpy reads a text's characters through it faster than a regex
-    engine scans them) and ranges above it, checked one character at a time."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        #: True at the code points of the set below ASTRAL; False at ASTRAL itself.
-        self.table = np.zeros(ASTRAL + 1, dtype=bool)
-        #: ``(first, last)`` ranges of the set from ASTRAL on.
-        self.astral: list[tuple[int, int]] = []
-        for first, last in ranges:
-            self.table[first : min(last, ASTRAL - 1) + 1] = True
-            if last >= ASTRAL:
-                self.astral.append((max(first, ASTRAL), last))
-
-    @classmethod
-    def of(cls, chars: Iterable[str]) -> CharTable:
-        """The set of ``chars``."""
-        return cls((ord(c), ord(c)) for c in chars)
-
-    def holds(self, code: int) -> bool:
-        """True when the code point is in the set."""
-        if code < ASTRAL:
-            return bool(self.table[code])
-        return any(first <= code <= last for first, last in self.astral)
+        letter = self.letter
+        if not len(letter):
+            return np.zeros(len(offsets), dtype=bool)
+        at = np.minimum(offsets, len(letter) - 1)
+        return (offsets > 0) & (offsets < len(letter)) & letter[at] & letter[at - 1]
 
 
 def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -256,21 +249,6 @@ def _between(offsets: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     return offsets.searchsorted(ends) - offsets.searchsorted(starts)
 
 
-def span_figures(
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    sentences: Sequence[int] | None = None,
-    *,
-    index: TextIndex | None = None,
-    exact: bool = False,
-) -> SpanFigures:
-    """:meth:`TextIndex.figures` of ``(start, end)`` spans of ``text`` (``index``: the
-    text's :class:`TextIndex`, when already built)."""
-    index = index or TextIndex(text)
-    pairs = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-    return index.figures(pairs[:, 0], pairs[:, 1], sentences, exact=exact)
-
-
 def span_features(
     text: str,
     spans: Sequence[tuple[int, int]],
@@ -279,25 +257,9 @@ def span_features(
     exact: bool = False,
 ) -> list[Features]:
     """:func:`sentence_features` of many ``(start, end)`` spans of one text, through one
-    :class:`TextIndex`. ``sentences`` gives each span's number of sentences (default 1).
-    A long word is counted in the span where it starts, whole: a span that cuts a run of
-    letters may count differently from :func:`sentence_features` of its text, unless
-    ``exact`` (see :func:`passage_features`)."""
-    return span_figures(text, spans, sentences, exact=exact).features()
-
-
-def passage_features(
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    sentences: Sequence[int] | None = None,
-) -> list[Features]:
-    """Exactly ``[sentence_features(text[start:end], n) ...]`` for many spans of one text."""
-    return span_features(text, spans, sentences, exact=True)
-
-
-def long_word_starts(text: str) -> list[int]:
-    """Offsets where the long words of ``text`` start, in order."""
-    return [m.start() for m in LONG_WORD_RE.finditer(text)]
+    :class:`TextIndex` (:meth:`TextIndex.figures`, one :class:`Features` per span)."""
+    pairs = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    return TextIndex(text).figures(pairs[:, 0], pairs[:, 1], sentences, exact=exact).features()
 
 
 def _features(text: str, n_long: int, sentences: int) -> Features:

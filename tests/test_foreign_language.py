@@ -223,7 +223,7 @@ def test_foreign_language_letter_with_mark_counts_words() -> None:
 
 def test_foreign_language_non_latin_table_is_the_regex_class() -> None:
     """The latin-only check reads the text through a table of the regex class's letters."""
-    chars = foreign_language.NON_LATIN_CHARS
+    chars = language.NON_LATIN_LETTERS
     for code in range(0x30001):
         expected = language.NON_LATIN_LETTER_RE.match(chr(code)) is not None
         assert chars.holds(code) == expected, hex(code)
@@ -233,5 +233,5 @@ def test_foreign_language_non_latin_table_is_the_regex_class() -> None:
     "text", ["plain ascii", "naïve “café”", "Москва", "a\U00020000b", "emoji \U0001f600 only"]
 )
 def test_foreign_language_latin_only_from_the_table(text: str) -> None:
-    latin_only = not Document(text).text_index.has_any(foreign_language.NON_LATIN_CHARS)
+    latin_only = not Document(text).text_index.has_any(language.NON_LATIN_LETTERS)
     assert latin_only == foreign_language._latin_only(text)

@@ -58,6 +58,7 @@ from ..findings import Finding, make_finding
 from ..language import (
     CJK_SCRIPTS,
     NON_LATIN_LETTER_RE,
+    NON_LATIN_LETTERS,
     detect_langs,
     document_language,
     dominant_script,
@@ -69,7 +70,6 @@ from ..language import (
 )
 from ..registry import Context, register
 from ..segment import Span, strip_span
-from ..textstats import CharTable
 from .mojibake import SUSPECT_RE
 
 NAME = "foreign_language_v1"
@@ -96,21 +96,6 @@ SHOWN_WORDS = 4
 
 # Latin letters that English does not use (diacritics, ß, ø, ł ...).
 MARKED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
-#: NON_LATIN_LETTER_RE's characters, for numpy (:meth:`TextIndex.has_any`).
-NON_LATIN_CHARS = CharTable(
-    [
-        (0x370, 0x1DFF),
-        (0x1F00, 0x1FFF),
-        (0x2C00, 0x2DFF),
-        (0x2E80, 0x9FFF),
-        (0xA000, 0xD7FF),
-        (0xF900, 0xFAFF),
-        (0xFB50, 0xFDFF),
-        (0xFE70, 0xFEFC),
-        (0xFF66, 0xFFDC),
-        (0x20000, 0x2FFFF),
-    ]
-)
 # A word with such a letter: matched from the word's start only (the look-behind), so a
 # long word without one is scanned once, not again from each of its letters.
 LETTER_WITH_MARK_RE = re.compile(rf"(?<!\w)[^\W{MARKED}]*+[{MARKED}]\w*+")
@@ -152,7 +137,7 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
     # Whole-document shortcuts, exact: without a non-Latin letter in the text every
     # sentence is Latin (what _script finds), and lower-casing is done once when that is
     # the same as lower-casing each sentence.
-    latin_only = not doc.text_index.has_any(NON_LATIN_CHARS)  # _latin_only(text), faster
+    latin_only = not doc.text_index.has_any(NON_LATIN_LETTERS)  # _latin_only(text), faster
     lowered = _lowered_for_slices(text)
     for start, end in _pieces(text, doc.sentences) if cjk_stops else doc.sentences:
         if latin_only and end - start < 2 * MIN_WORDS - 1:

@@ -60,8 +60,10 @@ SCORE_CONTROL = 0.9
 #: Characters of a word checked at once while walking it (:func:`_word`).
 STRIDE = 32
 # A Cyrillic or Greek letter next to a Latin letter: where a mixed-script word may be.
-# One leading character class keeps the scan fast on clean text.
-MIXED_START = r"[\u0370-\u03ff\u0400-\u052f]"
+# One leading character class keeps the scan fast on clean text; its table lets numpy
+# pass over a text without any.
+GREEK_CYRILLIC = CharTable([(0x0370, 0x052F)])
+MIXED_START = GREEK_CYRILLIC.pattern
 MIXED_RE = re.compile(MIXED_START + r"(?:(?<=[A-Za-z\u00c0-\u024f].)|(?=[A-Za-z\u00c0-\u024f]))")
 # Letters of each of the three scripts, counted to know the document's own.
 LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -77,13 +79,11 @@ INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
 CONTROL_CHARS = frozenset(
     [chr(c) for c in range(0x20) if chr(c) not in "\t\n\x0c\r\x1a"] + ["\x7f"]
 )
-# A control or an invisible character: one character class, no repetition, so the scan
-# runs at the regex engine's full speed; runs are extended by hand.
-SPECIAL_RE = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f" + INVISIBLE_CHARS + "]")
-# What SPECIAL_RE and MIXED_RE's first character look for, as look-up tables (a text
-# without any is passed over without a regex search: numpy reads it faster).
-SPECIAL = CharTable.of([*CONTROL_CHARS, *INVISIBLE_CHARS])
-GREEK_CYRILLIC = CharTable([(0x0370, 0x052F)])  # MIXED_START
+# A control or an invisible character: a table (a text without any is passed over
+# through numpy, faster than a regex scan) and one character class, no repetition, so
+# the scan runs at the regex engine's full speed; runs are extended by hand.
+SPECIAL = CharTable.of(sorted({*CONTROL_CHARS, *INVISIBLE_CHARS}))
+SPECIAL_RE = re.compile(SPECIAL.pattern)
 # An ANSI terminal escape sequence (colours, cursor moves), matched at an ESC.
 ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 # Controls that separate (vertical tab, file/group/record/unit separators).

@@ -111,17 +111,16 @@ _CONTINUATIONS = _decoded(range(0x80, 0xC0))
 # Where mojibake may be: a lead followed by a continuation or by U+FFFD; "Â" or "Ã"
 # followed by a space that was a no-break space ("Â " for U+00A0, "Ã " for "à"); a C1
 # control; a lone surrogate.
-# One leading character class, so the regex engine skips clean text fast.
-SUSPECT_START = _char_class(_LEADS, "\u0080-\u009f\ud800-\udfff")
+# One leading character class, so the regex engine skips clean text fast; its table lets
+# numpy pass over a text without any.
+SUSPECT_FIRST = CharTable([*((ord(c), ord(c)) for c in _LEADS), (0x80, 0x9F), (0xD800, 0xDFFF)])
+SUSPECT_START = SUSPECT_FIRST.pattern
 SUSPECT_RE = re.compile(
     SUSPECT_START
     + "(?:(?<=[\u0080-\u009f\ud800-\udfff])|(?<=[ÂÃ]) |"
     + _char_class(_CONTINUATIONS + "\ufffd")
     + ")"
 )
-# SUSPECT_RE's first character (SUSPECT_START), as a look-up table (a text without any
-# is passed over without a regex search: numpy reads it faster).
-SUSPECT_FIRST = CharTable([*((ord(c), ord(c)) for c in _LEADS), (0x80, 0x9F), (0xD800, 0xDFFF)])
 # A white-space character.
 SPACE_RE = re.compile(r"\s")
 # What ends a word a repair is widened to: white space, and ASCII characters other than
