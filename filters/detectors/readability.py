@@ -44,8 +44,10 @@ over it, code ``readability.hard_sentence``.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from itertools import chain
+from itertools import compress
+from typing import NamedTuple
 
 import numpy as np
 
@@ -54,7 +56,7 @@ from ..findings import Finding, make_finding
 from ..language import document_language, primary
 from ..registry import Context, register
 from ..segment import Span
-from ..textstats import SpanFigures, TextIndex, reading_ease, robust_z
+from ..textstats import RobustScale, SpanFigures, reading_ease
 
 NAME = "readability_v1"
 
@@ -82,8 +84,6 @@ REFERENCE = 6
 #: enough for a paragraph's figure, and a page's worth of menu run together as one
 #: "sentence" (thousands of words without a full stop) does not cost milliseconds.
 MAX_FRE_CHARS = 2000
-#: Candidates confirmed per unit and article, at most (the highest LIX first).
-MAX_CANDIDATES = 5
 #: Languages judged (textstat's syllable counts are English).
 LANGUAGES = frozenset({"en"})
 
@@ -95,69 +95,99 @@ def find_readability_outliers(doc: Document, ctx: Context) -> Iterator[Finding]:
     if lang is not None and primary(lang) not in LANGUAGES:
         ctx.counters["readability.skipped_language"] += 1
         return
+    sentences = doc.sentences
+    if not sentences:
+        return  # no sentence, no paragraph of two sentences either
+    firsts, lasts = zip(*sentences, strict=True)
+    paragraphs, counts = _multi_sentence_paragraphs(doc.paragraphs, firsts)
+    if len(sentences) < MIN_SENTENCES and not paragraphs:
+        return  # not enough of either to judge
+    # The figures of both in one call: numpy costs per call far more than per span.
+    # Paragraphs need no ``exact`` (which recounts the spans that cut a run of letters):
+    # a paragraph has white space or the text's edge on both sides (a test checks it).
+    starts, ends = firsts, lasts
+    if paragraphs:
+        paragraph_starts, paragraph_ends = zip(*paragraphs, strict=True)
+        starts, ends = firsts + paragraph_starts, lasts + paragraph_ends
+    figures = doc.text_index.figures(starts, ends, [1] * len(sentences) + counts)
     text = doc.text
-    index = doc.text_index  # one pass over the text serves paragraphs and sentences
-    sentences = _spans(doc.sentences)
-    paragraphs = _spans(doc.paragraphs)
-    firsts = sentences[:, 0]
-    in_flagged = np.zeros(len(sentences), dtype=bool)  # sentences of flagged paragraphs
-    long_paragraphs = _judged_paragraphs(index, paragraphs, firsts)
-    if long_paragraphs is not None:
-        spans, figures = long_paragraphs
-        for i, fre, reference in _confirmed(text, spans, figures, ctx):
-            start, end = spans[i].tolist()
-            in_flagged = in_flagged | ((firsts >= start) & (firsts < end))
-            yield _finding(text, Span(start, end), figures, i, fre, reference, "paragraph")
-    # Sentences outside the flagged paragraphs, less those too short to hold MIN_WORDS
-    # words (a letter each, a space between), which are never judged.
-    shortest = 2 * MIN_WORDS - 1
-    sentences = sentences[(sentences[:, 1] - sentences[:, 0] >= shortest) & ~in_flagged]
-    figures = index.figures(sentences[:, 0], sentences[:, 1])
-    judged = figures.words >= MIN_WORDS
-    if np.count_nonzero(judged) < MIN_SENTENCES:
-        return
-    sentences, figures = sentences[judged], figures.select(judged)
-    for i, fre, reference in _confirmed(text, sentences, figures, ctx):
-        start, end = sentences[i].tolist()
-        yield _finding(text, Span(start, end), figures, i, fre, reference, "sentence")
+    flagged: list[Finding] = []
+    if paragraphs:
+        units = _Units.of(paragraphs, figures, len(sentences), MIN_PARAGRAPH_WORDS)
+        if len(units.spans) >= MIN_PARAGRAPHS:
+            flagged = _findings(text, units, "paragraph", ctx)
+            yield from flagged
+    units = _Units.of(sentences, figures, 0, MIN_WORDS)
+    if flagged:  # the sentences of flagged paragraphs (those starting inside) are not judged
+        units = units.outside(flagged)
+    if len(units.spans) >= MIN_SENTENCES:
+        yield from _findings(text, units, "sentence", ctx)
 
 
-def _judged_paragraphs(
-    index: TextIndex, paragraphs: np.ndarray, firsts: np.ndarray
-) -> tuple[np.ndarray, SpanFigures] | None:
-    """The paragraphs of two sentences or more (sentences starting inside them) and of
-    :data:`MIN_PARAGRAPH_WORDS` words or more, with their figures; None when there are
-    fewer than :data:`MIN_PARAGRAPHS` of them."""
-    counts = firsts.searchsorted(paragraphs[:, 1]) - firsts.searchsorted(paragraphs[:, 0])
-    multi = counts >= 2
-    if np.count_nonzero(multi) < MIN_PARAGRAPHS:
-        return None
-    paragraphs = paragraphs[multi]
-    figures = index.figures(paragraphs[:, 0], paragraphs[:, 1], counts[multi], exact=True)
-    long_enough = figures.words >= MIN_PARAGRAPH_WORDS
-    if np.count_nonzero(long_enough) < MIN_PARAGRAPHS:
-        return None
-    return paragraphs[long_enough], figures.select(long_enough)
+class _Units(NamedTuple):
+    """The judged spans of one kind (sentences or paragraphs) and their figures."""
+
+    spans: list[Span]
+    lix: np.ndarray
+    long_word_share: np.ndarray
+
+    @classmethod
+    def of(cls, spans: list[Span], figures: SpanFigures, first: int, min_words: int) -> _Units:
+        """The ``spans`` of ``min_words`` words or more; their figures are those from
+        ``first`` on."""
+        rows = slice(first, first + len(spans))
+        judged = figures.words[rows] >= min_words
+        return cls(
+            list(compress(spans, judged.tolist())),
+            figures.lix[rows][judged],
+            figures.long_word_share[rows][judged],
+        )
+
+    def outside(self, findings: list[Finding]) -> _Units:
+        """The units that do not start inside a finding's span."""
+        starts = np.array([span.start for span in self.spans], dtype=np.int64)
+        kept = np.ones(len(starts), dtype=bool)
+        for finding in findings:
+            kept &= (starts < finding.start) | (starts >= finding.end)
+        spans = list(compress(self.spans, kept.tolist()))
+        return _Units(spans, self.lix[kept], self.long_word_share[kept])
 
 
-def _spans(spans: Sequence[Span]) -> np.ndarray:
-    """``(start, end)`` spans as an ``n x 2`` int64 array."""
-    flat = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
-    return flat.reshape(-1, 2)
+def _multi_sentence_paragraphs(
+    paragraphs: list[Span], firsts: Sequence[int]
+) -> tuple[list[Span], list[int]]:
+    """The paragraphs of two sentences or more (of the sentences starting at ``firsts``,
+    those starting inside them) long enough to hold :data:`MIN_PARAGRAPH_WORDS` words
+    (a letter each, a space between), and their numbers of sentences; none when there
+    are fewer than :data:`MIN_PARAGRAPHS` of them."""
+    spans = [span for span in paragraphs if span.end - span.start >= 2 * MIN_PARAGRAPH_WORDS - 1]
+    if len(spans) < MIN_PARAGRAPHS:
+        return [], []
+    counts = [bisect_left(firsts, span.end) - bisect_left(firsts, span.start) for span in spans]
+    multi = [count >= 2 for count in counts]
+    if sum(multi) < MIN_PARAGRAPHS:
+        return [], []
+    return list(compress(spans, multi)), list(compress(counts, multi))
 
 
-def _confirmed(
-    text: str, spans: np.ndarray, figures: SpanFigures, ctx: Context
-) -> list[tuple[int, float, float]]:
-    """``(index, Flesch reading ease, the rest's median)`` of the spans that are LIX
-    outliers and that textstat confirms."""
-    z = robust_z(figures.lix)
-    z_long = robust_z(figures.long_word_share)
-    outliers = (z >= MIN_Z) & (z_long >= MIN_Z_LONG) & (figures.lix >= MIN_LIX)
+def _findings(text: str, units: _Units, unit: str, ctx: Context) -> list[Finding]:
+    """The units that are LIX outliers and that textstat confirms."""
+    lix = units.lix
+    outliers = lix >= MIN_LIX
+    if not outliers.any():  # no candidate, whatever the z-scores: no need for them
+        return []
+    scale = RobustScale.of(lix)
+    outliers &= (lix - scale.median) / scale.spread >= MIN_Z
+    if not outliers.any():
+        return []
+    shares = units.long_word_share
+    share_scale = RobustScale.of(shares)
+    outliers &= (shares - share_scale.median) / share_scale.spread >= MIN_Z_LONG
     candidates = np.flatnonzero(outliers).tolist()
     if not candidates:
         return []
     ctx.counters["readability.candidates"] += len(candidates)
+    spans = units.spans
     others = np.flatnonzero(~outliers).tolist()
     step = max(1, len(others) // REFERENCE)
     reference = statistics.median(_reading_ease(text, spans[i]) for i in others[::step][:REFERENCE])
@@ -166,14 +196,14 @@ def _confirmed(
         fre = _reading_ease(text, spans[i])
         if fre <= reference - MIN_FRE_GAP:
             ctx.counters["readability.confirmed"] += 1
-            out.append((i, fre, reference))
+            out.append(_finding(text, spans[i], unit, fre, reference, float(lix[i]), scale))
     return out
 
 
-def _reading_ease(text: str, span: np.ndarray) -> float:
+def _reading_ease(text: str, span: Span) -> float:
     """Flesch reading ease of the span, or of its first :data:`MAX_FRE_CHARS` characters
     (to the last white space within them) when it is longer."""
-    start, end = span.tolist()
+    start, end = span
     if end - start > MAX_FRE_CHARS:
         cut = text.rfind(" ", start, start + MAX_FRE_CHARS)
         end = cut if cut > start else start + MAX_FRE_CHARS
@@ -181,18 +211,10 @@ def _reading_ease(text: str, span: np.ndarray) -> float:
 
 
 def _finding(
-    text: str,
-    span: Span,
-    figures: SpanFigures,
-    i: int,
-    fre: float,
-    reference: float,
-    unit: str,
+    text: str, span: Span, unit: str, fre: float, reference: float, lix: float, scale: RobustScale
 ) -> Finding:
     cut = f" (first {MAX_FRE_CHARS:,} characters)" if span.end - span.start > MAX_FRE_CHARS else ""
-    lix = figures.lix.tolist()
-    median_lix = statistics.median(lix)
-    z = float(robust_z(figures.lix)[i])
+    z = scale.z(lix)
     return make_finding(
         text,
         span.start,
@@ -203,7 +225,7 @@ def _finding(
         score=min(0.9, 0.6 + 0.05 * (z - MIN_Z)),
         reason=(
             f"{unit} far harder than the rest of the article: Flesch reading ease "
-            f"{fre:.1f}{cut} vs {reference:.1f}, LIX {lix[i]:.1f} vs median "
-            f"{median_lix:.1f} ({z:.1f} robust SD above)"
+            f"{fre:.1f}{cut} vs {reference:.1f}, LIX {lix:.1f} vs median "
+            f"{scale.median:.1f} ({z:.1f} robust SD above)"
         ),
     )
