@@ -16,7 +16,12 @@ How a language is found, cheapest first (the first that decides wins):
    and :data:`PROFILE_DENSITY` of the words, is the verdict (``method: "stopwords"``;
    the probability is its share of the hits). Words are the sample's lower-cased
    white-space tokens (a stop word rarely carries punctuation), so English news passes
-   here in about 50 µs.
+   here in about 50 µs. When the sample says too little (a scraped page's top is often
+   menus, link lists and markup), the same profile is read again over the text's prose
+   lines (:func:`_prose`: lines of :data:`MIN_PROSE_WORDS` words or more). Over the
+   corpora's 3,575 documents this decides 109 of the 170 that reached langdetect: the
+   same language for 102, and for 7 pages (Italian, Portuguese, Indonesian) the right one
+   where langdetect, reading a start of markup, said English.
 4. **langdetect** (``method: "langdetect"``) on the first :data:`DETECT_CHARS`
    characters of the sample, for everything else (about 1 ms): Cyrillic, Arabic, Han or Indic text,
    mixed profiles, languages without a stop-word list, and to confirm a cheap verdict
@@ -91,6 +96,8 @@ PROFILE_SHARE = 0.8
 #: Over the 272 documents of the Scrapinghub and WCXB dev data that reach langdetect with
 #: 0.08, 116 pass at 0.05 and langdetect names the same language for every one of them).
 PROFILE_DENSITY = 0.05
+#: Lines of this many words or more are prose, for the second stop-word pass.
+MIN_PROSE_WORDS = 8
 #: A script decides when this share of the letters is written in it.
 SCRIPT_SHARE = 0.6
 #: Han text with at least this share of kana among its CJK letters is Japanese.
@@ -228,9 +235,7 @@ def distinctive() -> dict[str, str]:
 
 def stopword_hits(words: Iterable[str]) -> Counter[str]:
     """Distinctive stop words among lower-cased ``words``, counted by language."""
-    hits = Counter(map(distinctive().get, words))
-    del hits[None]
-    return hits  # type: ignore[return-value]
+    return Counter(filter(None, map(distinctive().get, words)))
 
 
 def primary(code: str) -> str:
@@ -509,13 +514,39 @@ def detect_language(text: str) -> Guess | None:
     words = sample.lower().split()
     if len(words) < MIN_WORDS:
         return None
+    guess = _stopword_guess(words)
+    if guess is None:
+        prose = _prose(text).lower().split()
+        if len(prose) >= MIN_WORDS:
+            guess = _stopword_guess(prose)
+    return guess or _langdetect_guess(sample)
+
+
+def _stopword_guess(words: list[str]) -> Guess | None:
+    """The stop-word profile's verdict on lower-cased ``words``, or None."""
     hits = stopword_hits(words)
     if hits:
         best, n = hits.most_common(1)[0]
         share = n / sum(hits.values())
         if n >= PROFILE_HITS and share >= PROFILE_SHARE and n >= PROFILE_DENSITY * len(words):
             return Guess(best, round(share, PROB_DIGITS), "stopwords")
-    return _langdetect_guess(sample)
+    return None
+
+
+def _prose(text: str) -> str:
+    """The text's lines of :data:`MIN_PROSE_WORDS` words or more, in order, until they
+    hold :data:`SAMPLE_CHARS` characters: the article's sentences without the menus,
+    link lists and markup lines around them."""
+    kept: list[str] = []
+    size = 0
+    shortest = 2 * MIN_PROSE_WORDS - 1  # a letter each, a space between
+    for line in text.splitlines():
+        if len(line) >= shortest and len(line.split()) >= MIN_PROSE_WORDS:
+            kept.append(line)
+            size += len(line)
+            if size >= SAMPLE_CHARS:
+                break
+    return "\n".join(kept)
 
 
 def describe(guess: Guess | None, declared: str | None) -> dict[str, Any] | None:

@@ -66,6 +66,42 @@ def test_language_detected(text: str, code: str, method: str) -> None:
     assert 0.5 <= found["probability"] <= 1.0
 
 
+# The top of a scraped page: an English site menu and link markup, no sentence.
+MENU = "".join(
+    f"[{name}](https://example.com/{name.lower()}/)\n"
+    for name in ["Home", "News", "Sport", "Business", "Culture", "Travel", "Contact", "About"] * 8
+)
+ITALIAN = (
+    "Il consiglio comunale ha deciso lunedì di tenere aperta la biblioteca per un altro "
+    "anno.\nLa decisione è stata presa dopo un lungo dibattito sul bilancio, e il sindaco "
+    "la firmerà questa settimana, secondo un portavoce della città.\n"
+)
+
+
+@pytest.mark.parametrize(("prose", "code"), [(ENGLISH, "en"), (GERMAN, "de"), (ITALIAN, "it")])
+def test_language_prose_lines_decide_under_a_menu(
+    prose: str, code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample is all menu, so its stop words say nothing; the page's prose lines
+    decide, without langdetect (which reads the sample's start: the menu)."""
+    text = MENU * 2 + prose * 2  # the sample: the text's start and middle, all menu
+    assert lang._stopword_guess(lang._sample(text).lower().split()) is None
+    monkeypatch.setattr(lang, "_langdetect_guess", lambda text: pytest.fail("langdetect ran"))
+    guess = lang.detect_language(text)
+    assert guess is not None and (guess.code, guess.method) == (code, "stopwords")
+
+
+def test_language_prose_lines() -> None:
+    """Lines of MIN_PROSE_WORDS words or more, up to SAMPLE_CHARS characters."""
+    line = "one two three four five six seven eight"
+    text = f"short line\n{line}\nseven words are not yet a line\n" + f"{line}\n" * 500
+    prose = lang._prose(text)
+    assert prose.split("\n")[0] == line and set(prose.split("\n")) == {line}
+    size = len(prose.replace("\n", ""))
+    assert lang.SAMPLE_CHARS <= size < lang.SAMPLE_CHARS + len(line)
+    assert lang._prose("") == "" and lang._prose(MENU) == ""
+
+
 @pytest.mark.parametrize("text", ["", "   ", "12345 67890 --- !!!", "Some text.", "🙂🙂🙂"])
 def test_language_no_features_is_none(text: str) -> None:
     assert identify(text) is None
