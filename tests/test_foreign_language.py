@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from filters import Pipeline, Settings, language
@@ -18,6 +19,7 @@ from filters.detectors.foreign_language import NAME, find_foreign_sentences
 from filters.document import Document
 from filters.findings import Finding
 from filters.registry import Context
+from filters.segment import Span
 
 CASES: dict[str, Any] = json.loads(
     (Path(__file__).parent / "cases" / "foreign_language.json").read_text(encoding="utf-8")
@@ -168,6 +170,72 @@ def test_foreign_language_same_with_and_without_shortcuts(monkeypatch: pytest.Mo
     monkeypatch.setattr(foreign_language, "_lowered_for_slices", lambda text: "")
     slow = [detect(t) for t in texts]
     assert [(f, c.counters) for f, c in fast] == [(f, c.counters) for f, c in slow]
+
+
+# Words that make candidates (function words of other languages, letters English does
+# not use) or not, the glues between them, and the ends of sentences.
+GATE_WORDS = [
+    *["the", "council", "voted", "most", "go", "X", "a", "U.S."],  # English
+    *["die", "und", "der", "est", "la", "los", "une", "pour"],  # function words of others
+    *["naïve", "café", "Zürich", "São", "Straße"],  # marked letters
+]
+GATE_GLUES = [" "] * 6 + [", ", ".", "\n", "。"]
+GATE_ENDS = [". ", "? ", "\n", "\n\n", "! "]
+
+
+@settings(max_examples=300, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(
+                st.tuples(st.sampled_from(GATE_WORDS), st.sampled_from(GATE_GLUES)), max_size=9
+            ),
+            st.sampled_from(GATE_ENDS),
+        ),
+        max_size=6,
+    )
+)
+@example([([("council", " "), ("die", " "), ("und", " "), ("voted", " "), ("council", "")], ". ")])
+@example([([("council", " "), ("café", " "), ("naïve", " "), ("voted", " "), ("the", "")], ". ")])
+def test_foreign_language_sentence_gate_changes_nothing(
+    sentences: list[tuple[list[tuple[str, str]], str]],
+) -> None:
+    """:func:`_possible_candidates` passes on every sentence that may be a candidate and
+    counts the same abstentions: the findings and counters are those of judging every
+    sentence."""
+    middle = "".join(
+        ("".join(word + glue for word, glue in words).strip() + end).capitalize()
+        for words, end in sentences
+    )
+    text = f"{HOST_BEFORE} {middle}{HOST_AFTER}"
+    gated = detect(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(foreign_language, "_possible_candidates", lambda doc, *_: doc.sentences)
+        every = detect(text)
+    assert (gated[0], gated[1].counters) == (every[0], every[1].counters)
+
+
+def test_foreign_language_sentence_gate_passes_sentences_that_cut_a_word() -> None:
+    """A sentence starting or ending inside a white-space word (no segmenter of ours cuts
+    so, but the gate does not rely on it) holds words the document's split does not:
+    it is passed on whole."""
+    text = "Council member xdie und voted for the council here today."
+    cut = text.index("die")
+    doc = Document(text)
+    doc.__dict__["sentences"] = [Span(0, cut), Span(cut, len(text))]
+    own = language.stopwords()["en"]
+    kept = foreign_language._possible_candidates(doc, text.lower(), own, "en", Counter())
+    assert [text[a:b] for a, b in kept] == ["die und voted for the council here today."]
+
+
+def test_foreign_language_sentence_gate_skips_plain_sentences() -> None:
+    """The gate leaves out English sentences without foreign function words or marked
+    letters, and passes on the German one."""
+    german = "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen."
+    doc = Document(article(german))
+    own = language.stopwords()["en"]
+    kept = foreign_language._possible_candidates(doc, doc.text.lower(), own, "en", Counter())
+    assert [doc.text[a:b] for a, b in kept] == [german]
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,10 @@ English segmenter does not know):
    When a candidate has text inside quotes or brackets and at least :data:`MIN_WORDS`
    words outside them, only the outside is judged, so a quoted foreign phrase or a
    foreign title in an English sentence makes no candidate.
+   In a document without non-Latin letters, both signals are first looked for in all
+   sentences at once (:func:`_possible_candidates`, from the document's words and
+   letters): only the sentences holding two such function words or a letter English does
+   not use are judged one by one.
 3. **langdetect** (seeded, :func:`filters.language.detect_langs`) runs on candidates
    only (counted as ``foreign_language.langdetect``): a candidate is flagged when
    langdetect names another language than the document's with probability of at least
@@ -50,8 +54,12 @@ function words seen.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import chain
+
+import numpy as np
 
 from ..document import Document
 from ..findings import Finding, make_finding
@@ -70,6 +78,7 @@ from ..language import (
 )
 from ..registry import Context, register
 from ..segment import Span, strip_span
+from ..textstats import CharTable
 from .mojibake import SUSPECT_RE
 
 NAME = "foreign_language_v1"
@@ -94,8 +103,9 @@ SCRIPT_SHARE = 0.5
 #: Function words named in a reason.
 SHOWN_WORDS = 4
 
-# Latin letters that English does not use (diacritics, ß, ø, ł ...).
-MARKED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+#: Latin letters that English does not use (diacritics, ß, ø, ł ...).
+MARKED_LETTERS = CharTable([(0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF)])
+MARKED = MARKED_LETTERS.pattern[1:-1]  # the ranges, to go inside the classes below
 # A word with such a letter: matched from the word's start only (the look-behind), so a
 # long word without one is scanned once, not again from each of its letters.
 LETTER_WITH_MARK_RE = re.compile(rf"(?<!\w)[^\W{MARKED}]*+[{MARKED}]\w*+")
@@ -131,15 +141,22 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
             counters["foreign_language.no_document_language"] += 1
         return
     own = stopwords().get(primary(doc_lang))
-    doc_script = _document_script(doc.text, doc_lang)
     text = doc.text
     cjk_stops = "。" in text or "！" in text or "？" in text
     # Whole-document shortcuts, exact: without a non-Latin letter in the text every
-    # sentence is Latin (what _script finds), and lower-casing is done once when that is
-    # the same as lower-casing each sentence.
+    # sentence is Latin (what _script finds), and so is the document's start (what
+    # _document_script finds); lower-casing is done once when that is the same as
+    # lower-casing each sentence.
     latin_only = not doc.text_index.has_any(NON_LATIN_LETTERS)  # _latin_only(text), faster
+    doc_script = "latin" if latin_only else _document_script(text, doc_lang)
     lowered = _lowered_for_slices(text)
-    for start, end in _pieces(text, doc.sentences) if cjk_stops else doc.sentences:
+    if cjk_stops:
+        sentences: Sequence[tuple[int, int]] = list(_pieces(text, doc.sentences))
+    elif latin_only and lowered:
+        sentences = _possible_candidates(doc, lowered, own, doc_lang, counters)
+    else:
+        sentences = doc.sentences
+    for start, end in sentences:
         if latin_only and end - start < 2 * MIN_WORDS - 1:
             # too short to hold MIN_WORDS words (one letter each, a space between)
             counters["foreign_language.abstained_short"] += 1
@@ -170,6 +187,51 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
         if same_language(code, doc_lang) or prob < MIN_PROBABILITY_FOR.get(kind, 0.0):
             continue
         yield _finding(doc, start, end, kind, code, prob, doc_lang, words)
+
+
+def _possible_candidates(
+    doc: Document,
+    lowered: str,
+    own: frozenset[str] | None,
+    doc_lang: str,
+    counters: Counter[str],
+) -> list[Span]:
+    """The sentences of a document without non-Latin letters that :func:`_candidate`
+    may take, all sentences at once; the others are counted as abstentions when short.
+
+    In such a document a sentence can only be a ``function_words`` candidate (at least
+    :data:`MIN_FOREIGN_HITS` words of :func:`_foreign_words`) or, in English, a
+    ``letters`` one (a :data:`MARKED_LETTERS` letter): a sentence with neither is never
+    a candidate, and only its length matters. The words of all sentences are the
+    document's ``str.split()`` words (``lowered`` is the document lower-cased, each
+    slice the slice's ``lower()``), counted per sentence by their starts; a sentence
+    that cuts a word at either end has words the document's split does not hold, and is
+    passed on whole.
+    """
+    index = doc.text_index
+    starts = index.word_starts
+    tokens = lowered.split()
+    if not doc.sentences or len(tokens) != len(starts):
+        return doc.sentences  # no sentence, or (never seen) other words than the index's
+    spans = np.fromiter(chain.from_iterable(doc.sentences), np.int64, 2 * len(doc.sentences))
+    a, b = spans[0::2], spans[1::2]
+    solid, last = index.solid, len(index.solid) - 1
+    cuts_start = (a > 0) & solid[np.maximum(a - 1, 0)] & solid[np.minimum(a, last)]
+    cuts_end = (b <= last) & solid[np.minimum(b, last)] & solid[np.maximum(b - 1, 0)]
+    words = starts.searchsorted(b) - starts.searchsorted(a) + cuts_start
+    long_enough = words >= MIN_WORDS
+    if short := len(a) - int(np.count_nonzero(long_enough)):
+        counters["foreign_language.abstained_short"] += short
+    if own is None:
+        return []  # no function words to compare: no Latin sentence is a candidate
+    others = _foreign_words(primary(doc_lang))
+    foreign = starts[np.fromiter(map(others.__contains__, tokens), bool, len(tokens))]
+    possible = cuts_start | cuts_end
+    possible |= foreign.searchsorted(b) - foreign.searchsorted(a) >= MIN_FOREIGN_HITS
+    if primary(doc_lang) == "en":
+        marked = np.flatnonzero(index.flags(MARKED_LETTERS))
+        possible |= marked.searchsorted(b) > marked.searchsorted(a)
+    return [doc.sentences[i] for i in np.flatnonzero(possible & long_enough).tolist()]
 
 
 def _by_language(found: list[tuple[str, float]]) -> list[tuple[str, float]]:
