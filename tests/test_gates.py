@@ -1,0 +1,82 @@
+"""The cheap gates written by hand before a detector's regexes: whatever the regex
+matches, its gate lets through, so a label or phrase added to a regex (or its data file)
+without its gate fails here, not silently in the corpora."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from filters.detectors import caption, metadata
+from filters.detectors._lines import low_is_exact, make_line
+
+GATE_SETTINGS = settings(
+    max_examples=300, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [caption.IMAGE_LABEL_RE, caption.CREDIT_OPENER_RE, caption.CREDIT_LABEL_RE],
+    ids=["image label", "credit opener", "credit label"],
+)
+def test_gate_credit_first_words(regex: re.Pattern[str]) -> None:
+    """A line the three credit-label regexes match opens with one of
+    CREDIT_FIRST_WORDS (or its lower case is not exact, where the gate lets all through)."""
+
+    @GATE_SETTINGS
+    @given(st.from_regex(regex))
+    def check(text: str) -> None:
+        line = make_line(text.strip())
+        if regex.match(line.text) and low_is_exact(line.text):
+            assert line.first.startswith(caption.CREDIT_FIRST_WORDS), line.text
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("needs", "part"),
+    caption._AGENCY_CREDIT_PARTS,
+    ids=[f"part {i}" for i in range(len(caption._AGENCY_CREDIT_PARTS))],
+)
+def test_gate_agency_credit_literals(needs: int, part: str) -> None:
+    """Each alternative of AGENCY_CREDIT_RE is searched only in lines holding its literal:
+    every text the alternative matches holds it, and _agency_credit finds what the whole
+    regex finds."""
+    regex = re.compile(part)
+
+    @GATE_SETTINGS
+    @given(st.from_regex(regex))
+    def check(text: str) -> None:
+        if regex.search(text):
+            expected = caption.AGENCY_CREDIT_RE.search(text)
+            found = caption._agency_credit(text)
+            assert found is not None and expected is not None
+            assert (found.span(), found.group()) == (expected.span(), expected.group())
+
+    check()
+
+
+@GATE_SETTINGS
+@given(st.from_regex(caption.CREDIT_AGENCY_END_RE))
+def test_gate_agency_tails(text: str) -> None:
+    """A line CREDIT_AGENCY_END_RE matches ends with one of AGENCY_TAILS."""
+    line = make_line(text.strip())
+    if line.text and caption.CREDIT_AGENCY_END_RE.search(line.text):
+        assert caption._may_end_with_agency(line), line.text
+
+
+def test_gate_email_header_initials() -> None:
+    """EMAIL_HEADER_INITIALS holds the lower case of every character that can open a
+    header EMAIL_HEADER_RE matches (every code point of the Basic Multilingual Plane)."""
+    openers = set()
+    for code in range(0x10000):
+        char = chr(code)
+        for label in ("From", "To", "Cc", "Subject", "Sent", "Reply-To"):
+            if metadata.EMAIL_HEADER_RE.match(char + label[1:] + ":"):
+                openers.add(char.lower()[:1])
+    assert openers <= metadata.EMAIL_HEADER_INITIALS
+    assert openers == metadata.EMAIL_HEADER_INITIALS  # and nothing more than it needs
