@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
+from casefiles import case_id, known_failures, load_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,14 +15,8 @@ from filters.detectors.mojibake import FTFY_CONFIG, SUSPECT_RE, changed_tokens
 from filters.document import Document
 from filters.registry import Context
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "encoding.json").read_text(encoding="utf-8")
-)
+CASES = load_cases("encoding")
 DETECTORS = ("mojibake", "lookalike")
-
-
-def case_id(case: dict[str, str]) -> str:
-    return case["note"]
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +50,7 @@ def test_encoding_negative(case: dict[str, str], pipeline: Pipeline) -> None:
     assert result.cleaned == case["input"]
 
 
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
-    ids=case_id,
-)
+@pytest.mark.parametrize("case", known_failures(CASES))
 def test_encoding_known_failure(case: dict[str, str], pipeline: Pipeline) -> None:
     assert pipeline.run(case["input"]).cleaned == case["expected"]
 

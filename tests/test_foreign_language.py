@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
+from casefiles import case_id, known_failures, load_cases
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -21,9 +19,7 @@ from filters.findings import Finding
 from filters.registry import Context
 from filters.segment import Span
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "foreign_language.json").read_text(encoding="utf-8")
-)
+CASES = load_cases("foreign_language")
 HOST_BEFORE = (
     "The council met on Monday and voted to keep the library open for another year. "
     "Officials said that the decision was taken after a long debate about the budget."
@@ -34,10 +30,6 @@ HOST_AFTER = (
     "The mayor is expected to sign the budget this week, and the library will stay open "
     "until the end of the year, a spokesman for the city said."
 )
-
-
-def case_id(case: dict[str, str]) -> str:
-    return case["note"]
 
 
 def article(sentence: str) -> str:
@@ -68,11 +60,7 @@ def test_foreign_language_negative(case: dict[str, str]) -> None:
     assert findings == []
 
 
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) for c in CASES["known_failures"]],
-    ids=case_id,
-)
+@pytest.mark.parametrize("case", known_failures(CASES))
 def test_foreign_language_known_failure(case: dict[str, str]) -> None:
     findings, _ctx = detect(article(case["sentence"]))
     assert [f.text for f in findings] == [case["sentence"]]
