@@ -202,6 +202,11 @@ def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
         ("Mos\x00cow", "Moscow"),  # one script: the control just goes
         ("a@b.co\x1b[0mМосква", "a@b.co Москва"),  # the same with a terminal escape
         ("\x1b[0mМоскваa", "Москваа"),  # the escape's final "m" is no letter of the word
+        # found by fuzzing: the word around the invisible character took the escape's "0m"
+        ("\x1b[0m\u200bÃ©", "\u200bÃ©"),  # after the escape: at the text's start, kept
+        ("a\x1b[0m\u200bb", "ab"),  # between "a" and "b" once the escape goes
+        ("\x1b[0mab\u200bc", "abc"),  # the word is "ab...c", without the escape's "0m"
+        ("x\x1b[31;1mab\u200bc", "xabc"),
         ("Москва\u200ba@b.co", "Москва\u200ba@b.co"),  # between two scripts: a word break
         ("Кyiv\u200bКyiv", "KyivKyiv"),  # two Latin words once repaired: inside a word
     ],

@@ -184,11 +184,16 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
 def _after_escape(text: str, start: int) -> int:
     """``start``, or one past it when the letter there ends a terminal escape (``\x1b[0m``):
     that letter goes with the escape (:func:`_control`), it is not part of the word."""
-    escape_at = text.rfind("\x1b", max(0, start - 64), start)
+    return start if _escape_ending_at(text, start) is None else start + 1
+
+
+def _escape_ending_at(text: str, pos: int) -> int | None:
+    """Where the terminal escape whose last character is ``text[pos]`` starts, or None."""
+    escape_at = text.rfind("\x1b", max(0, pos - 64), pos)
     if escape_at == -1:
-        return start
+        return None
     escape = ANSI_RE.match(text, escape_at)
-    return start + 1 if escape is not None and escape.end() == start + 1 else start
+    return escape_at if escape is not None and escape.end() == pos + 1 else None
 
 
 class _DocumentScript:
@@ -362,6 +367,12 @@ def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Find
             "",
         )
     word_start, word_end = _word(text, start - 1, invisible=True)
+    # The word may open with the tail of a terminal escape ("0m" of "\x1b[0m", digits and a
+    # letter): that tail goes with the escape (:func:`_control`), the word starts after it.
+    escape_at = text.rfind("\x1b", max(0, word_start - 64), word_start)
+    escape = ANSI_RE.match(text, escape_at) if escape_at != -1 else None
+    if escape is not None and escape.end() > word_start:
+        word_start = escape.end()
     word = text[word_start:word_end]
     fixed = INVISIBLE_RE.sub("", word)
     reason = f"invisible character {names} inside the word {word!r}"
@@ -379,9 +390,13 @@ def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Find
 def _past_removed_controls(text: str, pos: int, step: int) -> int:
     """From ``pos``, moving by ``step`` (-1 or 1), the first position whose character is
     not a control that :func:`_control` removes (a separator is replaced by a space, so
-    it is not passed; forward, a terminal escape is passed whole)."""
+    it is not passed; a terminal escape is passed whole, backward too: its last
+    character, ``m`` of ``\x1b[0m``, is no letter beside the run)."""
     while 0 <= pos < len(text):
         char = text[pos]
+        if step < 0 and (escape_at := _escape_ending_at(text, pos)) is not None:
+            pos = escape_at - 1
+            continue
         if char not in CONTROL_CHARS or char in SEPARATOR_CONTROLS:
             break
         escape = ANSI_RE.match(text, pos) if step > 0 and char == "\x1b" else None
