@@ -91,6 +91,25 @@ def test_language_prose_lines_decide_under_a_menu(
     assert guess is not None and (guess.code, guess.method) == (code, "stopwords")
 
 
+KOREAN = "서울시 의회는 월요일 도서관을 일 년 더 열어 두기로 결정했다고 밝혔다.\n"
+
+
+def test_language_prose_lines_script_under_a_menu() -> None:
+    """The script is read on the prose lines too: a Korean page under a Latin menu."""
+    guess = lang.detect_language(MENU * 2 + KOREAN * 4)
+    assert guess is not None and (guess.code, guess.method) == ("ko", "script")
+
+
+def test_language_langdetect_reads_the_prose_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the prose lines do not decide either, langdetect reads them, not the menu."""
+    read: list[str] = []
+    detect = lang._langdetect_guess
+    monkeypatch.setattr(lang, "_langdetect_guess", lambda text: read.append(text) or detect(text))
+    guess = lang.detect_language(MENU * 2 + RUSSIAN + "\n" + RUSSIAN)
+    assert guess is not None and (guess.code, guess.method) == ("ru", "langdetect")
+    assert read == [lang._prose(MENU * 2 + RUSSIAN + "\n" + RUSSIAN)]
+
+
 def test_language_prose_lines() -> None:
     """Lines of MIN_PROSE_WORDS words or more, up to SAMPLE_CHARS characters."""
     line = "one two three four five six seven eight"
