@@ -193,6 +193,24 @@ def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "cleaned"),
     [
+        # found by fuzzing: "ª" (no script's letter) made the whole word unrepairable, so
+        # "Кyiv" was repaired only by a second pass, as a run of letters of its own
+        ("Кyiv\u200b00ª", "Kyiv00ª"),
+        ("Кyiv\u200b00Кyiv", "Kyiv00Kyiv"),  # each run of letters repaired on its own
+        ("Кyiv\u200bKyiv", "KyivKyiv"),  # one run once the invisible character goes
+        ("Moskva\u200b12Москва", "Moskva12Москва"),  # two runs, each of one script
+    ],
+)
+def test_encoding_invisible_in_a_word_repairs_its_letter_runs(text: str, cleaned: str) -> None:
+    pipeline = Pipeline(Settings(only=("lookalike_v1",)))
+    once = pipeline.run(text)
+    assert once.cleaned == cleaned
+    assert not [f for f in pipeline.run(once.cleaned).findings if f.status == "applied"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
         ("0\x1b\u200bA", "0A"),  # found by fuzzing: the control went, the space stayed
         ("Ky\u200b\x01iv", "Kyiv"),
         ("Ky\u200b\x1b[31miv", "Kyiv"),  # a terminal escape is passed whole

@@ -374,17 +374,45 @@ def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Find
     if escape is not None and escape.end() > word_start:
         word_start = escape.end()
     word = text[word_start:word_end]
-    fixed = INVISIBLE_RE.sub("", word)
+    joined = INVISIBLE_RE.sub("", word)
     reason = f"invisible character {names} inside the word {word!r}"
-    # This finding takes in the whole word, so it also makes the word's look-alike
-    # repair (which it overrides), else a second run would make it.
-    repair = _repair(fixed, script)
-    if repair is not None:
-        fixed, shown, _letters = repair
-        reason += f"; look-alike letters in {INVISIBLE_RE.sub('', word)!r}: {shown}"
+    # This finding takes in the whole word, so it also makes the look-alike repairs that
+    # the joined word's letter runs get (which it overrides), else a second run would.
+    before = text[word_start - 1 : word_start]
+    after = text[word_end : word_end + 1]
+    fixed, shown = _repair_runs(joined, before, after, script)
+    if shown:
+        reason += f"; look-alike letters in {joined!r}: {shown}"
     return _encoding_finding(
         text, word_start, word_end, "encoding.zero_width", SCORE_INVISIBLE, reason, fixed
     )
+
+
+def _repair_runs(word: str, before: str, after: str, prefer: str) -> tuple[str, str]:
+    """``word`` with the look-alike repair of each of its runs of letters (:func:`_inside`),
+    as the search for mixed words would make them once ``word`` stands between ``before``
+    and ``after`` (digits and invisible characters end a run there; a run that may be
+    mojibake is left to mojibake_v1), and what was swapped ("" when nothing)."""
+    parts: list[str] = []
+    shown: list[str] = []
+    start = 0
+    while start < len(word):
+        if not _inside(word[start]):
+            parts.append(word[start])
+            start += 1
+            continue
+        end = start + 1
+        while end < len(word) and _inside(word[end]):
+            end += 1
+        run = word[start:end]
+        left = word[start - 1] if start else before
+        right = word[end] if end < len(word) else after
+        repair = None if SUSPECT_RE.search(left + run + right) else _repair(run, prefer)
+        parts.append(run if repair is None else repair[0])
+        if repair is not None:
+            shown.append(repair[1])
+        start = end
+    return "".join(parts), "; ".join(shown)
 
 
 def _past_removed_controls(text: str, pos: int, step: int) -> int:
