@@ -203,6 +203,43 @@ def test_foreign_language_sentence_gate_changes_nothing(
     assert (gated[0], gated[1].counters) == (every[0], every[1].counters)
 
 
+KOREAN_ARTICLE = (
+    "서울시 의회는 월요일 도서관을 일 년 더 열어 두기로 결정했다고 밝혔다.\n"
+    "시 대변인은 예산을 두고 오랜 논의가 있었다고 말했다.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "* [‘스탠딩 업’, 고루했던 KBS 예능국의 아..](/news/news_view.html?idx=10285&amp;bc=)",
+        "칼럼니스트 박생강 [사진=MBC, SBS] 저작권자 엔터미디어(www.entermedia.co.kr), 무단전재",
+        '<span style="margin:5px;font-size:13px; color:#666666; line-height:1.4;"></span> |',
+    ],
+)
+def test_foreign_language_markup_and_addresses_are_left_out(line: str) -> None:
+    """A link target, a URL or tags make a Korean line Latin by letter count; without
+    them it is Korean (or nothing is left to judge): no finding."""
+    findings, ctx = detect(KOREAN_ARTICLE + line + "\n" + KOREAN_ARTICLE)
+    assert findings == []
+    assert ctx.counters["foreign_language.candidates"] == 0
+
+
+def test_foreign_language_markup_only_is_counted() -> None:
+    line = '<span style="margin:5px;font-size:13px; color:#666666; line-height:1.4;"></span> |'
+    _findings, ctx = detect(KOREAN_ARTICLE + line + "\n")
+    assert ctx.counters["foreign_language.abstained_markup"] == 1
+
+
+def test_foreign_language_sentence_with_a_url_is_still_judged() -> None:
+    german = (
+        "Die Bundesregierung hat am Montag neue Sanktionen beschlossen, "
+        "wie https://www.bundesregierung.de/aktuelles berichtet."
+    )
+    findings, _ctx = detect(article(german))
+    assert [f.text for f in findings] == [german]
+
+
 def test_foreign_language_sentence_gate_passes_sentences_that_cut_a_word() -> None:
     """A sentence starting or ending inside a white-space word (no segmenter of ours cuts
     so, but the gate does not rely on it) holds words the document's split does not:

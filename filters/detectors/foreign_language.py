@@ -18,6 +18,10 @@ English segmenter does not know):
    holds at least :data:`MIN_FOREIGN_HITS` distinct function words of other languages
    (``data/stopwords.txt``) that the document's language does not use, more often than
    the document language's own function words (``foreign_language.function_words``).
+   A candidate holding markup or addresses (:data:`MARKUP_RE`: HTML tags, markdown link
+   targets, URLs, entities) is judged without them, since their letters are Latin
+   whatever the page's language; with too little left it is counted as
+   ``foreign_language.abstained_markup``.
    When a candidate has text inside quotes or brackets and at least :data:`MIN_WORDS`
    words outside them, only the outside is judged, so a quoted foreign phrase or a
    foreign title in an English sentence makes no candidate.
@@ -124,6 +128,21 @@ QUOTES = {
     "‘": ("’", "’", 3),
     "(": ("()", ")", 0),
 }
+#: Markup and addresses, left out of a candidate before it is judged: HTML tags, the
+#: targets of markdown links (``](/news/view.html?idx=1)``), URLs and character entities.
+#: Their letters are Latin whatever the page's language: a Korean link line is no
+#: English sentence.
+MARKUP_RE = re.compile(
+    r"<[A-Za-z/!?][^<>]{0,500}>|\]\([^()\s]{0,2000}\)|(?:https?://|www\.)\S+"
+    r"|&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
+
+
+def _may_hold_markup(text: str) -> bool:
+    """False when :data:`MARKUP_RE` cannot match ``text`` (a cheap test before it)."""
+    return "<" in text or "](" in text or "://" in text or "www." in text or "&" in text
+
+
 # An opening character of QUOTES.
 OPENER_RE = re.compile("[" + re.escape("".join(QUOTES)) + "]")
 
@@ -170,9 +189,20 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         kind = _candidate(sentence, words, script, doc_script, own, doc_lang)
         judged = sentence
-        quoted = quoted_spans(sentence) if kind is not None and kind != "script" else []
+        if kind is not None and _may_hold_markup(sentence):
+            bare = MARKUP_RE.sub(" ", sentence)
+            if bare != sentence:  # judge the sentence without its markup and addresses
+                script, script_letters = _script(bare)
+                words = bare.lower().split()
+                size = script_letters if script in CJK_SCRIPTS else len(words)
+                if size < (MIN_CJK_CHARS if script in CJK_SCRIPTS else MIN_WORDS):
+                    counters["foreign_language.abstained_markup"] += 1
+                    continue
+                judged = bare
+                kind = _candidate(judged, words, script, doc_script, own, doc_lang)
+        quoted = quoted_spans(judged) if kind is not None and kind != "script" else []
         if quoted:
-            outside = _blank_out(sentence, quoted)
+            outside = _blank_out(judged, quoted)
             if len(outside.split()) >= MIN_WORDS:  # judge what is outside the quotes
                 judged, words = outside, outside.lower().split()
                 kind = _candidate(judged, words, _script(judged)[0], doc_script, own, doc_lang)
