@@ -102,7 +102,6 @@ WORD_LETTERS = CharTable(
 #: Letters in a long word: seven or more.
 LONG_WORD = 7
 LONG_WORD_RE = re.compile(f"{WORD_LETTERS.pattern}{{{LONG_WORD},}}")
-LETTER_RE = re.compile(WORD_LETTERS.pattern)
 #: MAD is scaled by this to estimate a standard deviation for normal data.
 MAD_SCALE = 1.4826
 
@@ -134,10 +133,6 @@ class SpanFigures(NamedTuple):
     long_word_share: np.ndarray
     lix: np.ndarray
 
-    def select(self, which: np.ndarray) -> SpanFigures:
-        """The figures of the spans a boolean mask or an index array selects."""
-        return SpanFigures(*(column[which] for column in self))
-
     def features(self) -> list[Features]:
         """The figures as one :class:`Features` per span."""
         return [Features(*row) for row in zip(*(column.tolist() for column in self), strict=True)]
@@ -157,7 +152,6 @@ class TextIndex:
     """
 
     def __init__(self, text: str) -> None:
-        self.text = text
         if text.isascii():  # one byte per character
             codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
             self._bmp = codes
@@ -166,12 +160,11 @@ class TextIndex:
             self._bmp = np.minimum(codes, ASTRAL)  # what a CharTable's table is read with
         #: The text's code points.
         self.codes = codes
-        #: Per character: not white space, and a letter of a long word.
+        #: Per character: not white space.
         self.solid = ~self.flags(SPACES)
-        self.letter = self.flags(WORD_LETTERS)
         #: Offsets where a word starts: a non-space after a space or at the text's start.
         self.word_starts, _ = _runs(self.solid)
-        runs, ends = _runs(self.letter)
+        runs, ends = _runs(self.flags(WORD_LETTERS))  # runs of a long word's letters
         #: Offsets where a long word starts (where LONG_WORD_RE's matches start).
         self.long_starts = runs[ends - runs >= LONG_WORD]
         #: Offsets of the spaces (U+0020).
@@ -182,15 +175,13 @@ class TextIndex:
         starts: Sequence[int] | np.ndarray,
         ends: Sequence[int] | np.ndarray,
         sentences: Sequence[int] | np.ndarray | None = None,
-        *,
-        exact: bool = False,
     ) -> SpanFigures:
         """The figures of the spans ``starts[i]:ends[i]`` (``0 <= start <= end <= len``).
 
         ``sentences``: each span's number of sentences (default 1). A long word is
         counted in the span where it starts, whole: a span that cuts a run of letters
-        may count differently from :func:`sentence_features` of its text, unless
-        ``exact``, where such a span's long words are counted in its text alone.
+        may count differently from :func:`sentence_features` of its text (sentences and
+        paragraphs never cut one).
         """
         a = np.asarray(starts, dtype=np.int64)
         b = np.asarray(ends, dtype=np.int64)
@@ -201,9 +192,6 @@ class TextIndex:
             at = np.minimum(a, len(self.solid) - 1)
             words += inside & self.solid[at] & self.solid[at - 1]
         n_long = _between(self.long_starts, a, b)
-        if exact:
-            for i in np.flatnonzero(self._cuts_letters(a) | self._cuts_letters(b)).tolist():
-                n_long[i] = len(LONG_WORD_RE.findall(self.text, int(a[i]), int(b[i])))
         chars = (b - a) - _between(self.blanks, a, b)
         per = np.maximum(words, 1)
         n = np.ones_like(a) if sentences is None else np.asarray(sentences, dtype=np.int64)
@@ -228,14 +216,6 @@ class TextIndex:
         """True when a character of the text is one of ``chars``."""
         return bool(self.flags(chars).any())
 
-    def _cuts_letters(self, offsets: np.ndarray) -> np.ndarray:
-        """True where an offset lies inside a run of :data:`LONG_WORD_RE`'s letters."""
-        letter = self.letter
-        if not len(letter):
-            return np.zeros(len(offsets), dtype=bool)
-        at = np.minimum(offsets, len(letter) - 1)
-        return (offsets > 0) & (offsets < len(letter)) & letter[at] & letter[at - 1]
-
 
 def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each run of True in ``flags`` starts, and where it ends (exclusive)."""
@@ -254,13 +234,11 @@ def span_features(
     text: str,
     spans: Sequence[tuple[int, int]],
     sentences: Sequence[int] | None = None,
-    *,
-    exact: bool = False,
 ) -> list[Features]:
     """:func:`sentence_features` of many ``(start, end)`` spans of one text, through one
     :class:`TextIndex` (:meth:`TextIndex.figures`, one :class:`Features` per span)."""
     pairs = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-    return TextIndex(text).figures(pairs[:, 0], pairs[:, 1], sentences, exact=exact).features()
+    return TextIndex(text).figures(pairs[:, 0], pairs[:, 1], sentences).features()
 
 
 def _features(text: str, n_long: int, sentences: int) -> Features:

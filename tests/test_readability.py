@@ -331,9 +331,9 @@ def test_readability_oov_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     assert counts == [len(Pyphen(lang="en").positions(w)) + 1 for w in words]
 
 
-def test_readability_paragraphs_need_no_exact_figures() -> None:
+def test_readability_paragraph_figures_are_exact() -> None:
     """A paragraph has white space or the text's edge on both sides: it cuts no run of
-    letters, so its figures are the same without ``exact`` (the detector counts on it)."""
+    letters, so its figures are those of its text (the detector counts on it)."""
     rng = random.Random(5)
     pieces = [*"abcdefgh Ω\n\r\t\u2028\x0b.,", "\n\n", "\n \n", "\r\n\r\n", "extraordinarily"]
     for _ in range(500):
@@ -342,20 +342,6 @@ def test_readability_paragraphs_need_no_exact_figures() -> None:
         if paragraphs:
             starts, ends = zip(*paragraphs, strict=True)
             index = textstats.TextIndex(text)
-            assert index.figures(starts, ends, exact=True).features() == (
-                index.figures(starts, ends).features()
-            ), text
-
-
-def test_readability_passage_features_are_sentence_features() -> None:
-    text = (
-        "Extraordinarily complicated implementation.\n"
-        "Hyphenated-compound words, abcdefghij klmnopqrst; Ωμέγαλέξη.\n\n"
-        "Short one. Another comparatively lengthy sentence."
-    )
-    starts = [0, 3, 10, 20, 44, 50, len(text) - 10, len(text)]
-    spans = [(a, b) for a in starts for b in starts if a <= b]
-    counts = [1 + i % 3 for i in range(len(spans))]
-    assert textstats.span_features(text, spans, counts, exact=True) == [
-        textstats.sentence_features(text[a:b], n) for (a, b), n in zip(spans, counts, strict=True)
-    ]
+            assert index.figures(starts, ends).features() == [
+                textstats.sentence_features(text[a:b]) for a, b in paragraphs
+            ], text

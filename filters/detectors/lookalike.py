@@ -182,18 +182,20 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 
 def _after_escape(text: str, start: int) -> int:
-    """``start``, or one past it when the letter there ends a terminal escape (``\x1b[0m``):
-    that letter goes with the escape (:func:`_control`), it is not part of the word."""
-    return start if _escape_ending_at(text, start) is None else start + 1
+    """``start``, or the end of the terminal escape (``\x1b[0m``) that ``text[start]`` is
+    part of: that part goes with the escape (:func:`_control`), it is not part of a word
+    (the final ``m`` of a word of letters; ``0m`` of one with digits)."""
+    escape = _escape_holding(text, start)
+    return start if escape is None else escape.end()
 
 
-def _escape_ending_at(text: str, pos: int) -> int | None:
-    """Where the terminal escape whose last character is ``text[pos]`` starts, or None."""
+def _escape_holding(text: str, pos: int) -> re.Match[str] | None:
+    """The terminal escape that starts before ``pos`` and holds ``text[pos]``, or None."""
     escape_at = text.rfind("\x1b", max(0, pos - 64), pos)
     if escape_at == -1:
         return None
     escape = ANSI_RE.match(text, escape_at)
-    return escape_at if escape is not None and escape.end() == pos + 1 else None
+    return escape if escape is not None and escape.end() > pos else None
 
 
 class _DocumentScript:
@@ -367,12 +369,7 @@ def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Find
             "",
         )
     word_start, word_end = _word(text, start - 1, invisible=True)
-    # The word may open with the tail of a terminal escape ("0m" of "\x1b[0m", digits and a
-    # letter): that tail goes with the escape (:func:`_control`), the word starts after it.
-    escape_at = text.rfind("\x1b", max(0, word_start - 64), word_start)
-    escape = ANSI_RE.match(text, escape_at) if escape_at != -1 else None
-    if escape is not None and escape.end() > word_start:
-        word_start = escape.end()
+    word_start = _after_escape(text, word_start)  # it may open with an escape's "0m"
     word = text[word_start:word_end]
     joined = INVISIBLE_RE.sub("", word)
     reason = f"invisible character {names} inside the word {word!r}"
@@ -422,8 +419,8 @@ def _past_removed_controls(text: str, pos: int, step: int) -> int:
     character, ``m`` of ``\x1b[0m``, is no letter beside the run)."""
     while 0 <= pos < len(text):
         char = text[pos]
-        if step < 0 and (escape_at := _escape_ending_at(text, pos)) is not None:
-            pos = escape_at - 1
+        if step < 0 and (escape := _escape_holding(text, pos)) is not None:
+            pos = escape.start() - 1
             continue
         if char not in CONTROL_CHARS or char in SEPARATOR_CONTROLS:
             break

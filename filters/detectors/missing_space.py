@@ -161,6 +161,8 @@ MAX_TOKEN = 200
 # prose, where one character in six or seven is white space.
 CODE_WINDOW = 136
 CODE_LINES_FOR_DOCUMENT = 2
+
+
 # The stretches of a line examined for code are measured in non-white-space characters,
 # not in characters: a repair inserts spaces, and a stretch measured in characters would
 # take in other text once a space is inserted between it and the glue, so a second run
@@ -170,9 +172,13 @@ CODE_LINES_FOR_DOCUMENT = 2
 # always match, and a non-white-space character left after the match means the count was
 # reached. Possessive, and ending with the white space at the end, so that a run of white
 # space is scanned once.
-WINDOW_RE = re.compile(rf"(?:\s*+\S){{0,{CODE_WINDOW}}}(?:\s++\Z)?")
-LONG_LINE_RE = re.compile(rf"(?:\s*+\S){{0,{2 * CODE_WINDOW}}}(?:\s++\Z)?")
-LINE_HEAD_RE = re.compile(rf"(?:\s*+\S){{0,{4 * CODE_WINDOW}}}(?:\s++\Z)?")
+def _stretch_re(size: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:\s*+\S){{0,{size}}}(?:\s++\Z)?")
+
+
+WINDOW_RE = _stretch_re(CODE_WINDOW)
+LONG_LINE_RE = _stretch_re(2 * CODE_WINDOW)
+LINE_HEAD_RE = _stretch_re(4 * CODE_WINDOW)
 NON_SPACE_RE = re.compile(r"\S")
 
 TERMINATOR_KIND = {
