@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from filters.detectors import caption, metadata
+from filters.detectors import boilerplate, caption, metadata
 from filters.detectors._lines import low_is_exact, make_line
 
 GATE_SETTINGS = settings(
@@ -80,3 +80,30 @@ def test_gate_email_header_initials() -> None:
                 openers.add(char.lower()[:1])
     assert openers <= metadata.EMAIL_HEADER_INITIALS
     assert openers == metadata.EMAIL_HEADER_INITIALS  # and nothing more than it needs
+
+
+@pytest.mark.parametrize(
+    ("regex", "gate"),
+    [
+        (boilerplate.GALLERY_RE, lambda line: line.first in boilerplate.GALLERY_FIRST_WORDS),
+        (
+            boilerplate.MORE_LINKS_RE,
+            lambda line: line.first in boilerplate.SITE_TEASER_FIRST_WORDS and line.link,
+        ),
+        (boilerplate.FOLLOW_HANDLE_RE, lambda line: line.first == "follow"),
+    ],
+    ids=["gallery counter", "more links", "follow handle"],
+)
+def test_gate_boilerplate_first_words(regex: re.Pattern[str], gate: object) -> None:
+    """A line the gallery-counter, links-only and follow-handle regexes match passes the
+    first-word (and link) gate classify_boilerplate tries before each of them."""
+    assert callable(gate)
+
+    @GATE_SETTINGS
+    @given(st.from_regex(regex))
+    def check(text: str) -> None:
+        line = make_line(text.strip())
+        if line.text and regex.match(line.text) and low_is_exact(line.text):
+            assert gate(line), line.text
+
+    check()

@@ -3,20 +3,49 @@
 What it catches, by kind (the reason code is ``boilerplate.<kind>``): share and
 print widgets (``Share on Facebook``, ``Tweet``, ``Click to share on Reddit``)
 and lines of widget buttons (``Facebook Twitter Google+ Whatsapp``), follow and
-contact prompts (``Follow us on Twitter``, ``Have a tip? ...``), newsletter and
+contact prompts (``Follow us on Twitter``, ``Have a tip? ...``, and a paragraph of
+any length up to 80 words that opens with ``Follow @handle``), newsletter and
 sign-up prompts (``Subscribe to our newsletter``, ``Sign up``, ``Get the latest
 updates right in your inbox.``), cookie and privacy notices, advertisement
 markers (``Advertisement``, ``Story continues below``), related links and
-teasers (``Related:``, ``Read more: ...``, ``On HoustonChronicle.com: ...``),
-with the short teaser lines under a header such as ``You may also like...``
-when the block closes the text, comment widgets (``Comments``, ``Please enable
+teasers (``Related:``, ``Read more: ...``, ``On HoustonChronicle.com: ...``,
+``More AP NBA: https://...``), comment widgets (``Comments``, ``Please enable
 JavaScript to view comments``), media widgets (``VIDEO``, ``Listen to this
-article``), copyright lines (``©``, ``All rights reserved``), text-table rules
-(``|---|---|``), social counters (``12K shares``), and bare lines: one bullet, dash,
-asterisk or bar alone (``*``, ``-``, ``•``, ``|``), or nothing visible at all (a
-zero-width space), which lists and empty paragraphs leave behind (1,700 such lines in
-the Track A extractor outputs, every one labelled boilerplate). The phrase lists live
-in ``filters/data/boilerplate.txt``.
+article``, ``Image 1 of 23``), copyright lines (``©``, ``All rights reserved``),
+text-table rules (``|---|---|``), social counters (``12K shares``), and bare lines: one
+bullet, dash, asterisk or bar alone (``*``, ``-``, ``•``, ``|``), or nothing visible at
+all (a zero-width space), which lists and empty paragraphs leave behind (1,700 such
+lines in the Track A extractor outputs, every one labelled boilerplate). The phrase
+lists live in ``filters/data/boilerplate.txt``.
+
+Teaser lists, read from the lines around them (``boilerplate.related_link``):
+
+* the short teaser lines under a header such as ``You may also like...`` or
+  ``More:`` (``block_markers``): up to 12 lines of at most 25 words, none a
+  sentence (a title may ask or exclaim), none in lower case or ending with a colon,
+  when the block closes the text (header in its last two thirds), runs into other
+  page furniture, or is two to four titles of three words or more (six on average)
+  with no list number and no ``term: definition`` shape, after which the story
+  goes on;
+* cards set apart by bare lines at the end of the text (``-``, a title, one or two
+  lines of teaser, ``-``, ...): three cards or more, each a title without a final
+  period and at most two more lines;
+* kickers and headlines: three pairs or more in a row of a capitals-only kicker of
+  up to four words (``TIME TRAVELLER``) and a headline of 3 to 25 words without a
+  final period.
+
+Islands (``boilerplate.island``): one to three short lines (at most 25 words, none
+a sentence) with page furniture right above and right below them: this detector's
+lines, or whole lines the caption, metadata and tag_run rules take (their verdicts
+count even when those categories are switched off: they are evidence about the
+lines, not edits). Bare lines and table rules are passed over, neither bound nor
+part of an island: they separate the captions of a photo story as often as teaser
+cards. Not islands: a line that begins in lower case or runs on into one (a
+paragraph broken over lines), a line ending with a colon (it opens what follows),
+a numbered item or reference (``8. Ensure ...``, ``[2] ...``), a line of five words
+or more a quarter of them numbers (a schedule), and a single line of up to ten
+words starting with a capital whose section opens right after the furniture below
+it (``Advertisement``, a subheading, a photo credit, the section's first sentence).
 
 Position prior: such lines gather at the top and bottom of a text. A match in
 the first two or last five lines scores higher, one in the middle lower.
@@ -36,7 +65,10 @@ gold bodies keep.
 False-positive risk: low for whole-line matches and openers; moderate for
 labels and teasers that gold bodies keep (``Read more: ...`` inside WCXB
 how-to articles, an AP ``© ... All rights reserved`` line in the Scrapinghub
-gold).
+gold). Teaser lists and islands take lines by their neighbours, so a related
+header or a furniture line that is wrong takes its neighbours with it: a
+subheading or a short list item set between two lines of furniture is the known
+risk (measured on injected furniture in clean WCXB hosts: see ``make eval``).
 
 Example: ``Get the latest updates right in your inbox. Subscribe to NJ.com's
 newsletters.`` -> one ``remove`` finding over the line, code
@@ -54,6 +86,7 @@ from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..resources import sectioned_list
 from ._lines import (
+    CLOSERS,
     Line,
     Verdict,
     cached,
@@ -63,6 +96,9 @@ from ._lines import (
     lines_of,
     longest_words,
 )
+from .caption import caption_verdicts
+from .metadata import metadata_verdicts
+from .tag_run import tag_verdicts
 
 NAME = "boilerplate_v1"
 
@@ -95,6 +131,23 @@ FOLLOW_RE = re.compile(
     r"YouTube|Threads|Bluesky|Mastodon)\b|@\w|https?://)",
     re.IGNORECASE,
 )
+# A gallery counter: "Image 1 of 23", "Photo 3 of 8", "Image 1 of / 9".
+GALLERY_RE = re.compile(r"^(?:Image|Photo|Picture|Slide)\s+\d+\s+of\s+(?:/\s*)?\d+$", re.IGNORECASE)
+GALLERY_FIRST_WORDS = frozenset({"image", "photo", "picture", "slide"})
+# A numbered list item or reference: "1. ", "2) ", "[3] ".
+NUMBERED_RE = re.compile(r"^(?:\d{1,3}[.)]|\[\d{1,3}\])\s")
+# A term and its definition: a colon, then a word in lower case ("Copper: a metal").
+DEFINITION_RE = re.compile(r":\s+[a-z]")
+# "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports": a label, then
+# nothing but links.
+MORE_LINKS_RE = re.compile(
+    r"^(?i:more)(?=[\s:])[^:\n]{0,40}:(?:\s*+(?:(?i:and)\s++)?https?://\S++)++\s*$"
+)
+# A paragraph that opens with a handle to follow ("Follow @BGRDeals on Twitter to keep up
+# with the latest deals. Prices are subject to change ..."): a prompt at any length (up to
+# MAX_HANDLE_PROMPT_WORDS), where other openers give way to the prose guard.
+FOLLOW_HANDLE_RE = re.compile(r"^Follow\s++@\w", re.IGNORECASE)
+MAX_HANDLE_PROMPT_WORDS = 80
 SITE_TEASER_FIRST_WORDS = frozenset({"on", "more", "also", "from", "read", "see"})
 # A row rule of a text table: "|---|---|", "| :--- | ---: |".
 TABLE_RULE_RE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
@@ -182,6 +235,24 @@ BLOCK_MARKER_RE = _opener_re(_LISTS["block_markers"])
 MAX_MARKER_WORDS = 8
 MAX_BLOCK_LINES = 12
 MAX_TEASER_WORDS = 25
+#: A block inside the story (the story goes on after it) has at most this many titles.
+MAX_INLINE_BLOCK_LINES = 4
+#: Words of each title of such a block, and on average.
+MIN_INLINE_WORDS = 3
+MIN_INLINE_MEAN_WORDS = 6
+
+#: Islands: at most this many short lines between two lines of page furniture are
+#: furniture too (the teaser under a "Related" line and above a share line).
+MAX_ISLAND_LINES = 3
+ISLAND_SCORE = 0.7
+#: Words of a line of numbers (a schedule, a table row), which is no island.
+MIN_NUMBERS_LINE_WORDS = 5
+#: The longest one-line island that may be a subheading (see :func:`_section_head`).
+MAX_HEAD_WORDS = 10
+#: Furniture too weak to bound an island: bare lines separate the captions of a photo
+#: story as often as the cards of a teaser list, and a table rule sits under a table's
+#: header. They are passed over, neither bound nor part of an island.
+PASSED_OVER_KINDS = frozenset({"bare_line", "table_rule"})
 
 #: Longest line (in words) for an opener, and for a phrase elsewhere in the line.
 MAX_OPENER_WORDS = 40
@@ -191,6 +262,12 @@ MAX_ANYWHERE_WORDS = 20
 #: the other kinds' openers (follow, share, cookie, comments, copyright) are calls to action.
 MIN_PROSE_OPENER_WORDS = 25
 GUARDED_KINDS = frozenset({"newsletter", "related", "advertisement"})
+#: A teaser list of cards set apart by bare lines: cards, and lines per card.
+MIN_CARDS = 3
+MAX_CARD_LINES = 3
+#: A kicker over a teaser's headline ("TIME TRAVELLER"), and the headline's least words.
+MAX_KICKER_WORDS = 4
+MIN_KICKER_HEADLINE_WORDS = 3
 #: Lines at the top and at the bottom where the position prior raises the score.
 TOP_LINES = 2
 BOTTOM_LINES = 5
@@ -233,6 +310,14 @@ def _verdicts(doc: Document) -> list[Verdict | None]:
         if verdicts[i] is not None and _is_block_marker(line):
             for j in _teaser_block(lines, verdicts, i):
                 verdicts[j] = ("related_link", 0.75, f"a teaser under {line.text[:40]!r}")
+    furniture = _furniture(doc, verdicts)
+    if sum(kind is not None for kind in furniture) >= 2:
+        for j, evidence in _islands(lines, furniture):
+            verdicts[j] = ("island", ISLAND_SCORE, evidence)
+        for j in _teaser_cards(lines, verdicts, furniture):
+            verdicts[j] = ("related_link", 0.75, "a card of a teaser list closing the text")
+    for j in _kicker_cards(lines, verdicts):
+        verdicts[j] = ("related_link", 0.75, "a kicker and headline of a teaser list")
     out: list[Verdict | None] = []
     for i, verdict in enumerate(verdicts):
         if verdict is None:
@@ -246,6 +331,190 @@ def _verdicts(doc: Document) -> list[Verdict | None]:
         score = min(0.97, base + 0.05) if at_edge else base - 0.05
         out.append((f"boilerplate.{kind}", score, evidence))
     return out
+
+
+def _furniture(doc: Document, verdicts: Sequence[Verdict | None]) -> list[str | None]:
+    """For every line: what page furniture it is ("" for a line passed over), None when it
+    is no furniture. Furniture is this detector's verdict or a whole-line verdict of the
+    caption, metadata or tag_run rules (a dateline prefix does not count)."""
+    out: list[str | None] = []
+    lines = lines_of(doc)
+    for line, own, caption, metadata, tags in zip(
+        lines,
+        verdicts,
+        caption_verdicts(doc),
+        metadata_verdicts(doc),
+        tag_verdicts(doc),
+        strict=True,
+    ):
+        if own is not None:
+            out.append("" if own[0] in PASSED_OVER_KINDS else own[0].replace("_", " "))
+        elif caption is not None:
+            out.append("caption")
+        elif metadata is not None and metadata[0] is None:
+            out.append("metadata")
+        elif tags is not None and tags[0] == 0 and tags[1] == len(line.text):
+            out.append("tag list")
+        else:
+            out.append(None)
+    return out
+
+
+def _islands(lines: Sequence[Line], furniture: Sequence[str | None]) -> Iterator[tuple[int, str]]:
+    """``(index, evidence)`` of the lines of each island: one to MAX_ISLAND_LINES short
+    lines, none of them a sentence, with page furniture right above and right below (bare
+    lines and table rules passed over)."""
+    n = len(lines)
+    before: str | None = None  # the furniture above the current run, if any
+    run: list[int] = []
+    for i in range(n + 1):
+        kind = furniture[i] if i < n else None
+        if kind == "":
+            continue
+        if i < n and kind is None:
+            run.append(i)
+            continue
+        if (
+            before
+            and kind
+            and 0 < len(run) <= MAX_ISLAND_LINES
+            and _island_lines(lines, run)
+            and not _section_head(lines, furniture, run, i)
+        ):
+            evidence = f"a short line between page furniture ({before}; {kind})"
+            for j in run:
+                yield j, evidence
+        before, run = kind, []
+
+
+def _teaser_cards(
+    lines: Sequence[Line], verdicts: Sequence[Verdict | None], furniture: Sequence[str | None]
+) -> list[int]:
+    """Indices of the lines of a teaser list that closes the text: MIN_CARDS cards or more,
+    each a title and one or two lines of teaser, set apart by bare lines ("-"), the last
+    card at the end of the text (page furniture may follow it)."""
+    n = len(lines)
+    end = n
+    while end > 0 and furniture[end - 1] is not None:
+        end -= 1  # furniture closing the text
+    found: list[int] = []
+    cards = 0
+    while True:
+        start = end
+        while start > 0 and furniture[start - 1] is None:
+            start -= 1
+        card = range(start, end)
+        if not (start > 0 and _is_bare(verdicts[start - 1]) and _teaser_card(lines, card)):
+            break
+        found.extend(card)
+        cards += 1
+        end = start - 1
+        while end > 0 and _is_bare(verdicts[end - 1]):
+            end -= 1
+    return found if cards >= MIN_CARDS else []
+
+
+def _kicker_cards(lines: Sequence[Line], verdicts: Sequence[Verdict | None]) -> list[int]:
+    """Indices of the lines of a teaser list of kickers and headlines ("RANDY ANDY",
+    "Andrew parties in unearthed pics ...", "TIME TRAVELLER", ...): MIN_CARDS pairs or
+    more in a row, none of them page furniture already."""
+    found: list[int] = []
+    n = len(lines)
+    i = 0
+    while i + 1 < n:
+        j = i
+        while (
+            j + 1 < n
+            and verdicts[j] is None
+            and verdicts[j + 1] is None
+            and _kicker(lines[j])
+            and _kicker_headline(lines[j + 1])
+        ):
+            j += 2
+        if (j - i) // 2 >= MIN_CARDS:
+            found.extend(range(i, j))
+            i = j
+        else:
+            i += 1
+    return found
+
+
+def _kicker(line: Line) -> bool:
+    """A kicker: one to four words in capitals ("EYE POPPING", "‘NAÏVE AND TRUSTING’")."""
+    if not 1 <= line.words <= MAX_KICKER_WORDS:
+        return False
+    t = line.text
+    return t.isupper() and not t.rstrip(CLOSERS).endswith((".", ":"))
+
+
+def _kicker_headline(line: Line) -> bool:
+    """The headline under a kicker: a few words, not in capitals, no final period or
+    colon."""
+    t = line.text
+    return (
+        MIN_KICKER_HEADLINE_WORDS <= line.words <= MAX_TEASER_WORDS
+        and t[:1].isupper()
+        and not t.isupper()
+        and not t.rstrip(CLOSERS).endswith((".", "…", ":"))
+    )
+
+
+def _is_bare(verdict: Verdict | None) -> bool:
+    return verdict is not None and verdict[0] == "bare_line"
+
+
+def _teaser_card(lines: Sequence[Line], card: range) -> bool:
+    """A title (no final period) and one or two short lines of teaser."""
+    if not 2 <= len(card) <= MAX_CARD_LINES:
+        return False
+    title = lines[card[0]]
+    if title.text.rstrip(CLOSERS).endswith((".", "…")):
+        return False
+    return all(lines[k].words <= MAX_TEASER_WORDS and not lines[k].text.endswith(":") for k in card)
+
+
+def _island_lines(lines: Sequence[Line], run: Sequence[int]) -> bool:
+    """True when every line of the run is short and no sentence, none opens what follows
+    (a final colon), and none is part of a paragraph broken over lines (a line that begins
+    in lower case or runs on into one)."""
+    for j in run:
+        line = lines[j]
+        if line.words > MAX_TEASER_WORDS or is_prose(line) or line.text[:1].islower():
+            return False
+        end = line.text.rstrip(CLOSERS)[-1:]
+        if end == ":" or NUMBERED_RE.match(line.text) or _numbers_line(line):
+            return False
+        after = lines[j + 1].text if j + 1 < len(lines) else ""
+        if after[:1].islower() and end not in ".!?":
+            return False
+    return True
+
+
+def _numbers_line(line: Line) -> bool:
+    """A line of five words or more, a quarter of them numbers: a schedule or table row
+    ("October 22 12pm- 1pm SAAC 217"), not furniture."""
+    if line.words < MIN_NUMBERS_LINE_WORDS:
+        return False
+    tokens = line.text.split()
+    return 4 * sum(1 for token in tokens if any(c.isdigit() for c in token)) >= len(tokens)
+
+
+def _section_head(
+    lines: Sequence[Line], furniture: Sequence[str | None], run: Sequence[int], below: int
+) -> bool:
+    """True when a one-line island may be a subheading whose section opens after the
+    furniture below it ("Advertisement", "Rebuilding the bridge", a photo credit, then the
+    section's first sentence): a line of a few words in title or sentence case, and the
+    first line after the furniture is a sentence of the story."""
+    if len(run) != 1:
+        return False
+    line = lines[run[0]]
+    if not (1 <= line.words <= MAX_HEAD_WORDS and line.text[:1].isupper()):
+        return False
+    for k in range(below, len(lines)):
+        if furniture[k] is None:
+            return is_prose(lines[k])
+    return False
 
 
 def _subheading_label(lines: Sequence[Line], i: int) -> bool:
@@ -270,14 +539,46 @@ def _teaser_block(lines: Sequence[Line], verdicts: Sequence[Verdict | None], i: 
         line = lines[j]
         if verdicts[j] is not None:
             break  # the next widget: the block ends here
-        if line.words > MAX_TEASER_WORDS or is_prose(line):
+        if line.words > MAX_TEASER_WORDS or (is_prose(line) and not _title_question(line)):
             break
+        if line.text[:1].islower() or line.text.endswith(":"):
+            break  # a list item or a line that opens what follows: no title
         block.append(j)
         j += 1
-    ends_block = j == len(lines) or verdicts[j] is not None
-    if block and ends_block and i * 2 >= len(lines):
+    if not block:
+        return []
+    if j == len(lines):
+        return block if i * 3 >= len(lines) else []
+    if verdicts[j] is not None:
         return block
+    if (
+        2 <= len(block) <= MAX_INLINE_BLOCK_LINES
+        and is_prose(lines[j])
+        and all(_inline_teaser(lines[k]) for k in block)
+        and sum(lines[k].words for k in block) >= MIN_INLINE_MEAN_WORDS * len(block)
+    ):
+        return block  # a few titles, then the story goes on
     return []
+
+
+def _inline_teaser(line: Line) -> bool:
+    """A title of a teaser block inside the story ("China invites Taliban, Afghan officials
+    for two-day talks"): a few words, no final punctuation, no list number, and no term
+    and its definition ("Copper Pipes", "1. AST: checks that the syntax is valid",
+    "Consistency and determinism: stable outputs"), which a list under a subheading has."""
+    t = line.text
+    return (
+        line.words >= MIN_INLINE_WORDS
+        and not line.terminal
+        and t[:1].isalnum()
+        and NUMBERED_RE.match(t) is None
+        and DEFINITION_RE.search(t) is None
+    )
+
+
+def _title_question(line: Line) -> bool:
+    """A title that asks or exclaims ("Who will make the Rock Hall in 2020?")."""
+    return line.words <= MAX_TEASER_WORDS and line.text.rstrip(CLOSERS).endswith(("?", "!"))
 
 
 def classify_boilerplate(line: Line) -> Verdict | None:
@@ -290,6 +591,12 @@ def classify_boilerplate(line: Line) -> Verdict | None:
         bare = _bare(t)
         return None if bare is None else ("bare_line", 0.9, bare)
     if line.words > MAX_OPENER_WORDS:
+        if (
+            line.first == "follow"
+            and line.words <= MAX_HANDLE_PROMPT_WORDS
+            and FOLLOW_HANDLE_RE.match(t)
+        ):
+            return ("follow", 0.85, "opens with a follow prompt naming a handle")
         return None
     if line.words <= MAX_LINE_PHRASE_WORDS:
         norm = _normal(t)
@@ -298,9 +605,13 @@ def classify_boilerplate(line: Line) -> Verdict | None:
             return (kind, 0.9, f"the line {norm!r}")
         if line.words >= 2 and _widget_line(line.low):
             return ("widget", 0.85, "a line of widget buttons")
+        if line.first in GALLERY_FIRST_WORDS and GALLERY_RE.match(t):
+            return ("media", 0.9, "a gallery counter")
         if t[:1].isdigit() and COUNTER_RE.match(t):
             return ("counter", 0.9, "a social counter")
-    if line.first in SITE_TEASER_FIRST_WORDS and SITE_TEASER_RE.match(t):
+    if line.first in SITE_TEASER_FIRST_WORDS and (
+        SITE_TEASER_RE.match(t) or (line.link and MORE_LINKS_RE.match(t))
+    ):
         return ("related", 0.85, "a teaser for another page of the site")
     if line.first in OPENER_FIRST_WORDS:
         for kind, regex in OPENERS:
