@@ -7,6 +7,9 @@ What it catches:
   capitals only, not cut off (``... Tuesday after``); in sentence case also at
   most 16 words, no question and no "I", "you" or "we" (such a line opens the
   story). The same line repeated further down goes too (scrapers print it twice);
+* a section label over the headline (``Review``, ``Deals``): one word in title
+  case on the first line, when the second is a headline of six words or more, no
+  question and few numbers (``heading.section_label``, removed with the headline);
 * the dek (standfirst) right under a headline: a line of six to 40 words in
   sentence case without final punctuation;
 * subheadings inside the body: a short line (at most 12 words) without a final
@@ -16,9 +19,11 @@ What it catches:
 
 What it leaves alone: lines the caption, metadata, tag_run or boilerplate
 detectors claim (a byline at the top is metadata, not a headline); a first line
-that is a sentence or a label of up to three words (``Review``, ``Key
-Takeaways``, ``At a glance``); list items (``- item``, ``1. item``); lines in
-scripts without capitals; a short line next to other short lines (a list).
+that is a sentence or a label of up to three words (``Key Takeaways``, ``At a
+glance``) unless a headline as above follows a one-word label (a body opening
+with ``Introduction``, then ``What Is Video Production?``, keeps both); list
+items (``- item``, ``1. item``); lines in scripts without capitals; a short line
+next to other short lines (a list).
 
 False-positive risk: moderate for the headline rule, which removes a first line
 that looks like a title: a body that opens with a subheading of four words or
@@ -38,7 +43,7 @@ from ..document import Document
 from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..segment import sentences_in
-from ._lines import Line, is_prose, lines_of
+from ._lines import CLOSERS, Line, is_prose, lines_of
 from .boilerplate import boilerplate_verdicts
 from .caption import caption_verdicts
 from .metadata import metadata_verdicts
@@ -74,6 +79,8 @@ CUT_OFF_RE = re.compile(
 MIN_HEADLINE_WORDS = 4
 MAX_HEADLINE_WORDS = 24
 MAX_SENTENCE_CASE_WORDS = 16
+#: Words of a headline under a one-word section label ("Review", "Deals").
+MIN_LABELLED_WORDS = 6
 #: Words of a dek under the headline.
 MIN_DEK_WORDS = 6
 MAX_DEK_WORDS = 40
@@ -92,13 +99,25 @@ def find_headings(doc: Document, ctx: Context) -> Iterator[Finding]:
     claimed = claimed_lines(doc)
     headline: Line | None = None
     first = lines[0]
-    if not claimed[0] and _is_headline(first):
+    top = 0
+    if (
+        len(lines) > 2
+        and not (claimed[0] or claimed[1])
+        and _section_label(first)
+        and _labelled(lines[1])
+    ):
+        top = 1
+        yield _finding(text, first, "heading.section_label", 0.7, "remove", "a section label")
+        first = lines[1]
+    if not claimed[top] and _is_headline(first):
         headline = first
         yield _finding(text, first, "heading.headline", 0.8, "remove", "a title line at the top")
-        second = lines[1]
-        if not claimed[1] and len(lines) > 2 and _is_dek(second):
+        second = lines[top + 1]
+        if not claimed[top + 1] and len(lines) > top + 2 and _is_dek(second):
             yield _finding(text, second, "heading.dek", 0.6, "remove", "a standfirst under it")
-            claimed[1] = True
+            claimed[top + 1] = True
+    if headline is not None:
+        claimed[headline.number] = True  # not a repeat of itself
     for line in lines[1:]:
         if claimed[line.number]:
             continue
@@ -171,6 +190,23 @@ def _is_headline(line: Line) -> bool:
             and not PERSON_RE.search(t)
         )
     return True
+
+
+def _section_label(line: Line) -> bool:
+    """A section label over the headline: one word in title case ("Review", "Deals")."""
+    t = line.text
+    return line.words == 1 and t[:1].isupper() and t[1:].islower() and t.isalpha()
+
+
+def _labelled(line: Line) -> bool:
+    """A headline under a section label: a headline of MIN_LABELLED_WORDS or more, no
+    question (a body may open with "Introduction", then "What Is Video Production?"), few
+    numbers (nor "Schedule", then "September 10 12pm- 1pm ...")."""
+    if line.words < MIN_LABELLED_WORDS or line.text.rstrip(CLOSERS).endswith("?"):
+        return False
+    tokens = line.text.split()
+    numbers = sum(1 for token in tokens if any(c.isdigit() for c in token))
+    return numbers * 5 < len(tokens) and _is_headline(line)
 
 
 def _is_dek(line: Line) -> bool:
