@@ -608,7 +608,9 @@ def identify_text(text: str, declared: str | None = None) -> dict[str, Any] | No
         and guess.method != "langdetect"
         and not same_language(guess.code, declared)
     ):
-        guess = _langdetect_guess(_sample(text))  # confirm before contradicting
+        # confirm before contradicting, on the page's prose lines when it has some (the
+        # sample may be the site's menus, in another language than the article)
+        guess = _langdetect_guess(_prose(text) or _sample(text))
     return describe(guess, declared)
 
 

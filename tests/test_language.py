@@ -160,6 +160,25 @@ def test_language_declared_vs_detected(text: str, declared: str, expected: dict[
     assert lang.is_mismatch(found) == ("declared" in expected)
 
 
+# English navigation lines of fewer than MIN_PROSE_WORDS words, full of stop words.
+NAVIGATION = "".join(
+    f"{line}\n"
+    for line in ["Sign in to your account", "Read the latest news", "Back to the home page"] * 12
+)
+
+
+def test_language_declared_confirmed_on_the_prose_lines() -> None:
+    """The sample (the page's start and middle) is English navigation, so its stop words
+    contradict the declared French; langdetect confirms on the prose lines, which are
+    French, and no mismatch is reported."""
+    text = NAVIGATION * 2 + (FRENCH + "\n") * 2
+    assert lang._stopword_guess(lang._sample(text).lower().split()) is not None
+    found = identify(text, "fr")
+    assert found is not None
+    assert (found["code"], found["source"]) == ("fr", "declared")
+    assert not lang.is_mismatch(found)
+
+
 def test_language_mismatch_is_reported_not_cleaned_as_declared() -> None:
     result = Pipeline(Settings(lang="en", only=("foreign_language",))).run(GERMAN + "\n\n" + GERMAN)
     assert result.language is not None
