@@ -231,6 +231,18 @@ def test_foreign_language_markup_only_is_counted() -> None:
     assert ctx.counters["foreign_language.abstained_markup"] == 1
 
 
+def test_foreign_language_addresses_only_are_counted() -> None:
+    """A byline of e-mail addresses on a Korean page holds more Latin letters than
+    Hangul: left out, too little is left to judge."""
+    line = (
+        "Reporters: gildong.hong@example.co.kr, chulsoo.kim@example.co.kr, "
+        "younghee.lee@example.co.kr, newsdesk-team@example.co.kr"
+    )
+    findings, ctx = detect(KOREAN_ARTICLE * 4 + line + "\n")
+    assert findings == []
+    assert ctx.counters["foreign_language.abstained_markup"] == 1
+
+
 def test_foreign_language_sentence_with_a_url_is_still_judged() -> None:
     german = (
         "Die Bundesregierung hat am Montag neue Sanktionen beschlossen, "

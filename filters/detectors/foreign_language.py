@@ -19,7 +19,7 @@ English segmenter does not know):
    (``data/stopwords.txt``) that the document's language does not use, more often than
    the document language's own function words (``foreign_language.function_words``).
    A candidate holding markup or addresses (:data:`MARKUP_RE`: HTML tags, markdown link
-   targets, URLs, entities) is judged without them, since their letters are Latin
+   targets, URLs, e-mail addresses, entities) is judged without them, since their letters are Latin
    whatever the page's language; with too little left it is counted as
    ``foreign_language.abstained_markup``.
    When a candidate has text inside quotes or brackets and at least :data:`MIN_WORDS`
@@ -129,18 +129,22 @@ QUOTES = {
     "(": ("()", ")", 0),
 }
 #: Markup and addresses, left out of a candidate before it is judged: HTML tags, the
-#: targets of markdown links (``](/news/view.html?idx=1)``), URLs and character entities.
+#: targets of markdown links (``](/news/view.html?idx=1)``), URLs, e-mail addresses and
+#: character entities.
 #: Their letters are Latin whatever the page's language: a Korean link line is no
 #: English sentence.
 MARKUP_RE = re.compile(
     r"<[A-Za-z/!?][^<>]{0,500}>|\]\([^()\s]{0,2000}\)|(?:https?://|www\.)\S+"
     r"|&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+    r"|[\w.+\-]{1,64}+@[\w\-]{1,63}+(?:\.[\w\-]{1,63}+)++"
 )
 
 
 def _may_hold_markup(text: str) -> bool:
     """False when :data:`MARKUP_RE` cannot match ``text`` (a cheap test before it)."""
-    return "<" in text or "](" in text or "://" in text or "www." in text or "&" in text
+    return (
+        "<" in text or "](" in text or "://" in text or "www." in text or "&" in text or "@" in text
+    )
 
 
 # An opening character of QUOTES.
