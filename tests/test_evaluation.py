@@ -20,9 +20,12 @@ from filters.evaluation import (
     inject,
     injection,
     metrics,
+    report,
     seeds,
     splits,
     track_a,
+    traf_eval,
+    wcxb,
 )
 from filters.evaluation.bodies import context
 from filters.evaluation.inject import Gold, Host, InjectedDoc, Pools
@@ -441,6 +444,95 @@ def test_wcxb_snippet_figures() -> None:
     assert (effect["without_removed"], effect["with_lost"]) == (2, 0)
 
 
+def write_traf_eval(root: Path, pages: dict[str, dict[str, Any]], html: bool = True) -> None:
+    """A tiny ``trafilatura-eval/`` folder: ``pages`` maps url -> record (``text`` becomes
+    the page's HTML body, gzipped under ``html/``)."""
+    folder = root / "trafilatura-eval"
+    (folder / "html").mkdir(parents=True, exist_ok=True)
+    records = {}
+    for n, (url, rec) in enumerate(pages.items()):
+        rec = dict(rec)
+        text = rec.pop("text", "")
+        rec["html"] = f"html/{n:04d}.html.gz"
+        if html:
+            page = f"<html><body><p>{text}</p></body></html>".encode()
+            (folder / rec["html"]).write_bytes(gzip.compress(page, mtime=0))
+        records[url] = rec
+    (root / data.TRAF_EVAL).write_text(json.dumps(records), encoding="utf-8")
+
+
+def fake_trafilatura(monkeypatch: pytest.MonkeyPatch, version: str | None = "0.test") -> None:
+    """trafilatura replaced: the version given (None: not installed), and an "extraction"
+    that keeps the text of the page's paragraph."""
+    monkeypatch.setattr(wcxb, "_trafilatura_version", lambda: version)
+    monkeypatch.setattr(
+        wcxb, "_extract", lambda html: html.decode().split("<p>")[1].split("</p>")[0]
+    )
+
+
+def test_traf_eval_loader_takes_lists_and_list_literals(tmp_path: Path) -> None:
+    pages = {
+        "https://a.de/1": {"with": ["Erster Satz", "letzte Worte"], "without": ["Impressum"]},
+        "https://b.de/2": {"with": "['Ein Satz', \"l'ultimo\"]", "without": "[]"},
+        "https://c.de/3": {"region": "AT"},
+    }
+    write_traf_eval(tmp_path, pages)
+    records = data.load_traf_eval(tmp_path)
+    assert [r["url"] for r in records] == list(pages)
+    assert [(r["with"], r["without"]) for r in records] == [
+        (["Erster Satz", "letzte Worte"], ["Impressum"]),
+        (["Ein Satz", "l'ultimo"], []),
+        ([], []),
+    ]
+    assert data.read_traf_eval_html(tmp_path, records[0]).startswith(b"<html>")
+    assert data.check(tmp_path, ["traf_eval"]) == []
+
+
+def test_traf_eval_figures_and_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    pages = {
+        f"https://x.de/{n}": {
+            "text": f"Der Rat tagte am Dienstag {n}. Impressum",
+            "with": ["der rat tagte", "Nicht da"],
+            "without": ["Impressum", "Teilen"],
+            "region": "DE" if n < 10 else "",
+        }
+        for n in range(12)
+    }
+    write_traf_eval(tmp_path, pages)
+    fake_trafilatura(monkeypatch)
+    res = traf_eval.evaluate(tmp_path, tmp_path / "cache")
+    assert res["pages"] == 12 and res["extraction"]["extracted_now"] == 12
+    assert (res["before"]["with_kept"], res["before"]["without_gone"]) == (0.5, 0.5)
+    assert res["before"]["with_snippets"] == 24 and "word_f1_after" not in res
+    assert res["cleaning"]["with_present"] == 12 and res["cleaning"]["without_present"] == 12
+    assert list(res["regions"]) == ["DE", "other"]
+    assert res["regions"]["DE"]["pages"] == 10 and res["regions"]["other"]["pages"] == 2
+    assert (tmp_path / "cache" / "traf_eval-trafilatura-0.test.json").is_file()
+    # A second run reads the cache; without trafilatura, any complete cache will do.
+    fake_trafilatura(monkeypatch, version=None)
+    again = traf_eval.evaluate(tmp_path, tmp_path / "cache")
+    assert again["extraction"] == {**res["extraction"], "extracted_now": 0}
+    assert again["after"] == res["after"]
+    text = report.traf_eval_tables(res)
+    assert text.startswith("trafilatura-eval segments after trafilatura 0.test (12 pages")
+    names = baseline.figures({"traf_eval": res})
+    assert set(names) == {
+        "traf_eval.after.with_kept",
+        "traf_eval.after.without_gone",
+        "traf_eval.cleaning.with_lost_share",
+    }
+
+
+def test_traf_eval_names_the_detector_that_lost_a_segment() -> None:
+    text = HOST_TEXT + "\nAdditional reporting by Jane Doe\nEnde."
+    start = text.index("Additional")
+    result = decided(text, [fake(text, start, start + 33, "metadata")])
+    records = [{"url": "u", "with": ["additional reporting", "Ende."], "without": []}]
+    assert traf_eval.lost_segments(records, [result]) == [
+        {"url": "u", "segment": "additional reporting", "by": ["metadata.t"]}
+    ]
+
+
 # --- baseline ------------------------------------------------------------------------------
 
 
@@ -510,6 +602,42 @@ def test_main_without_data_folder(
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"missing: data folder {tmp_path / 'nowhere'}")
     assert all(line.startswith("missing: ") for line in err[:-1])
+
+
+def test_main_names_missing_traf_eval_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "corpora"
+    write_traf_eval(root, {"https://a.de/1": {"with": [], "without": []}}, html=False)
+    code = cli.main(["--data", str(root), "--out", str(tmp_path / "out"), "--only", "traf_eval"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert err[0].startswith("missing: ") and err[0].endswith(
+        "trafilatura-eval/html/0000.html.gz (needed for traf_eval)"
+    )
+    assert err[1] == "clean-news eval: 1 missing; nothing measured"
+    (root / data.TRAF_EVAL).unlink()
+    assert (
+        cli.main(["--data", str(root), "--out", str(tmp_path / "out"), "--only", "traf_eval"]) == 2
+    )
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("evaldata.dev.json (needed for traf_eval)")
+
+
+def test_main_traf_eval_without_trafilatura_or_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "corpora"
+    write_traf_eval(root, {"https://a.de/1": {"text": "Hallo", "with": ["hallo"], "without": []}})
+    fake_trafilatura(monkeypatch, version=None)
+    args = ["--data", str(root), "--out", str(tmp_path / "out"), "--only", "traf_eval"]
+    assert cli.main([*args, "--baseline", str(tmp_path / "none.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("missing: trafilatura (part 'traf_eval' extracts the trafilatura-eval")
+    fake_trafilatura(monkeypatch)
+    assert cli.main([*args, "--baseline", str(tmp_path / "none.json")]) == 0
+    printed = capsys.readouterr().out
+    assert "trafilatura-eval segments after trafilatura 0.test (1 pages" in printed
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -592,7 +720,7 @@ def test_main_runs_every_part_on_tiny_data(
         "--out",
         str(out),
         "--skip",
-        "wcxb",
+        "wcxb,traf_eval",
         "--jobs",
         "1",
         "--baseline",

@@ -1,7 +1,7 @@
 """``python -m filters.evaluation``: measure the default pipeline on the development data.
 
 Parts (``--only`` / ``--skip`` choose): ``seeds``, ``track_a``, ``bodies``,
-``wcxb``, ``inject``. Tables go to stdout (and ``<out>/tables.txt``); every figure
+``wcxb``, ``traf_eval``, ``inject``. Tables go to stdout (and ``<out>/tables.txt``); every figure
 goes to ``<out>/eval.json``, the worst examples also to
 ``<out>/worst_examples.json``. Missing data is named one file per line and the
 command exits 2. Figures are compared with ``tests/eval_baseline.json``: each
@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from . import baseline, bodies, data, injection, report, seeds, track_a, wcxb
+from . import baseline, bodies, data, injection, report, seeds, track_a, traf_eval, wcxb
 from .runner import detector_names
 from .wcxb import ExtractorMissing
 
-PARTS = ("seeds", "track_a", "bodies", "wcxb", "inject")
+PARTS = ("seeds", "track_a", "bodies", "wcxb", "traf_eval", "inject")
 
 
 def _parts(text: str) -> list[str]:
@@ -108,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wcxb": (
             lambda: wcxb.evaluate(root, out_dir / "cache", jobs=args.jobs),
             report.wcxb_tables,
+        ),
+        "traf_eval": (
+            lambda: traf_eval.evaluate(root, out_dir / "cache", jobs=args.jobs),
+            report.traf_eval_tables,
         ),
         "inject": (
             lambda: injection.evaluate(

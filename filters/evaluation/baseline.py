@@ -67,6 +67,14 @@ def figures(parts: dict[str, Any]) -> dict[str, tuple[float | None, str]]:
         out["wcxb.after.without_gone"] = (wcxb["after"]["without_gone"], "floor")
         out["wcxb.word_f1_after"] = (wcxb["word_f1_after"], "floor")
         out["wcxb.cleaning.with_lost_share"] = (wcxb["cleaning"]["with_lost_share"], "ceiling")
+    traf = parts.get("traf_eval")
+    if traf:
+        out["traf_eval.after.with_kept"] = (traf["after"]["with_kept"], "floor")
+        out["traf_eval.after.without_gone"] = (traf["after"]["without_gone"], "floor")
+        out["traf_eval.cleaning.with_lost_share"] = (
+            traf["cleaning"]["with_lost_share"],
+            "ceiling",
+        )
     inject = parts.get("inject")
     if inject:
         for cat, v in inject["per_category"].items():

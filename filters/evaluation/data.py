@@ -14,6 +14,7 @@ command can say exactly what is missing instead of raising a traceback.
 
 from __future__ import annotations
 
+import ast
 import gzip
 import json
 import os
@@ -47,6 +48,7 @@ GROUND_TRUTH = "scrapinghub/ground-truth.dev.jsonl"
 EXTRACTOR_OUTPUTS = "scrapinghub/extractor-outputs.dev.jsonl.gz"
 TRACK_A_LINES = "scrapinghub/lines.dev.jsonl.gz"
 WCXB_ARTICLES = "wcxb/articles.dev.jsonl.gz"
+TRAF_EVAL = "trafilatura-eval/evaldata.dev.json"
 EURLEX_ACTS = "eurlex/acts.dev.jsonl.gz"
 FOREIGN_SENTENCES = "foreign/sentences.dev.jsonl"
 FTFY_CASES = "ftfy/cases.dev.json"
@@ -58,6 +60,7 @@ PART_FILES: dict[str, tuple[str, ...]] = {
     "track_a": (GROUND_TRUTH, EXTRACTOR_OUTPUTS, TRACK_A_LINES),
     "bodies": (GROUND_TRUTH, WCXB_ARTICLES),
     "wcxb": (WCXB_ARTICLES,),
+    "traf_eval": (TRAF_EVAL,),
     "inject": (
         GROUND_TRUTH,
         WCXB_ARTICLES,
@@ -113,15 +116,25 @@ def check(root: Path, parts: Iterable[str]) -> list[str]:
         if not (root / rel).is_file():
             messages.append(f"missing: {(root / rel).resolve()} (needed for {', '.join(users)})")
     if "wcxb" in parts and (root / WCXB_ARTICLES).is_file():
-        html_dir = root / "wcxb" / "html"
-        if not html_dir.is_dir():
-            messages.append(f"missing: {html_dir.resolve()} (needed for wcxb)")
-        else:
-            for rec in load_wcxb_articles(root):
-                path = wcxb_html_path(root, rec)
-                if not path.is_file():
-                    messages.append(f"missing: {path.resolve()} (needed for wcxb)")
+        messages += _missing_pages(
+            root / "wcxb" / "html",
+            (wcxb_html_path(root, rec) for rec in load_wcxb_articles(root)),
+            "wcxb",
+        )
+    if "traf_eval" in parts and (root / TRAF_EVAL).is_file():
+        messages += _missing_pages(
+            root / "trafilatura-eval" / "html",
+            (traf_eval_html_path(root, rec) for rec in load_traf_eval(root)),
+            "traf_eval",
+        )
     return messages
+
+
+def _missing_pages(html_dir: Path, paths: Iterable[Path], part: str) -> list[str]:
+    """One message for an absent HTML folder, else one per absent page."""
+    if not html_dir.is_dir():
+        return [f"missing: {html_dir.resolve()} (needed for {part})"]
+    return [f"missing: {p.resolve()} (needed for {part})" for p in paths if not p.is_file()]
 
 
 def require(root: Path, parts: Iterable[str]) -> None:
@@ -181,10 +194,54 @@ def wcxb_html_path(root: Path, record: dict[str, Any]) -> Path:
     return root / "wcxb" / record["html"]
 
 
+def read_gzip(path: Path) -> bytes:
+    """The decompressed bytes of a gzip file (HTML pages: not decoded)."""
+    with gzip.open(path, "rb") as handle:
+        return handle.read()
+
+
 def read_wcxb_html(root: Path, record: dict[str, Any]) -> bytes:
     """The raw HTML bytes of a WCXB page (decompressed, not decoded)."""
-    with gzip.open(wcxb_html_path(root, record), "rb") as handle:
-        return handle.read()
+    return read_gzip(wcxb_html_path(root, record))
+
+
+def _segments(value: Any) -> list[str]:
+    """A ``with`` / ``without`` field as a list of strings: a JSON list as it is, a
+    string holding a Python list literal parsed, anything else (absent, null) empty."""
+    if isinstance(value, str):
+        value = ast.literal_eval(value) if value.strip() else []
+    if not isinstance(value, list | tuple):
+        return []
+    return [s for s in value if isinstance(s, str) and s]
+
+
+def load_traf_eval(root: Path) -> list[dict[str, Any]]:
+    """trafilatura's evaluation pages, in file order: each upstream record plus ``url`` (its
+    key), with ``with`` and ``without`` always lists of non-empty strings."""
+    with open(root / TRAF_EVAL, encoding="utf-8") as handle:
+        pages: dict[str, dict[str, Any]] = json.load(handle)
+    records = []
+    for url, rec in pages.items():
+        records.append(
+            {
+                **rec,
+                "url": url,
+                "with": _segments(rec.get("with")),
+                "without": _segments(rec.get("without")),
+            }
+        )
+    return records
+
+
+def traf_eval_html_path(root: Path, record: dict[str, Any]) -> Path:
+    """Path of the gzipped HTML page of a trafilatura-eval record (``html`` is relative
+    to ``trafilatura-eval/``)."""
+    return root / "trafilatura-eval" / record["html"]
+
+
+def read_traf_eval_html(root: Path, record: dict[str, Any]) -> bytes:
+    """The raw HTML bytes of a trafilatura-eval page (decompressed, not decoded)."""
+    return read_gzip(traf_eval_html_path(root, record))
 
 
 def clean_bodies(root: Path) -> list[tuple[str, str, str]]:

@@ -281,6 +281,67 @@ def wcxb_tables(res: dict[str, Any]) -> str:
     )
 
 
+def traf_eval_tables(res: dict[str, Any]) -> str:
+    rows = []
+    for stage in ("before", "after"):
+        s, sp = res[stage], res[f"{stage}_spaced"]
+        rows.append(
+            (
+                f"{stage} cleaning",
+                s["with_kept"],
+                s["without_gone"],
+                s["page_with_rate"],
+                s["page_without_rate"],
+                sp["with_kept"],
+                sp["without_gone"],
+            )
+        )
+    c, x = res["cleaning"], res["extraction"]
+    title = (
+        f"trafilatura-eval segments after trafilatura {x['trafilatura']} ({res['pages']} pages, "
+        f"{res['before']['with_snippets']} with / {res['before']['without_snippets']} without)"
+    )
+    out = [
+        table(
+            (
+                *("text", "with kept", "without gone", "page with_rate", "page without_rate"),
+                *("with kept (spaced)", "without gone (spaced)"),
+            ),
+            rows,
+            title,
+        )
+        + (
+            f"\nby cleaning: {c['without_removed']} of {c['without_present']} present `without` "
+            f"segments removed ({fmt(c['without_removed_share'])}); {c['with_lost']} of "
+            f"{c['with_present']} present `with` segments lost ({fmt(c['with_lost_share'])})"
+        )
+    ]
+    region_rows = [
+        (
+            region,
+            r["pages"],
+            r["after"]["with_kept"],
+            r["after"]["without_gone"],
+            f"{r['cleaning']['without_removed']}/{r['cleaning']['without_present']}",
+            f"{r['cleaning']['with_lost']}/{r['cleaning']['with_present']}",
+        )
+        for region, r in res["regions"].items()
+    ]
+    out.append(
+        table(
+            ("region", "pages", "with kept", "without gone", "without removed", "with lost"),
+            region_rows,
+            "trafilatura-eval after cleaning, per upstream region",
+        )
+    )
+    lost = [
+        f"  {clip(w['segment'], 60)!r} by {', '.join(w['by']) or '?'} ({clip(w['url'], 70)})"
+        for w in res["with_lost"]
+    ]
+    out.append("\n".join(["`with` segments lost by cleaning:", *(lost or ["  (none)"])]))
+    return "\n\n".join(out)
+
+
 LENGTH_COLUMNS = ("gold", "found", "recall", "tp", "fp", "precision", "f1")
 
 

@@ -60,17 +60,25 @@ def _extract(html: bytes) -> str:
 
 
 def extract_all(
-    root: Path, records: Sequence[dict[str, Any]], cache_dir: Path, jobs: int = 1
+    pages: Sequence[bytes],
+    cache_dir: Path,
+    jobs: int = 1,
+    name: str = "wcxb",
+    what: str = "the WCXB pages",
 ) -> tuple[list[str], dict[str, Any]]:
-    """trafilatura's text of every page, from the cache where possible."""
-    pages = [data.read_wcxb_html(root, rec) for rec in records]
+    """trafilatura's text of every page (raw HTML bytes), from the cache where possible.
+
+    The cache is ``<cache_dir>/<name>-trafilatura-<version>.json``; ``name`` is also
+    the part named, with ``what`` it extracts, when trafilatura is missing. Without
+    trafilatura, any complete cache of that name will do (the newest version's).
+    """
     keys = [hashlib.sha256(p).hexdigest() for p in pages]
     version = _trafilatura_version()
     cached: dict[str, str] = {}
     cache_file = None
     if version is None:
         # Without trafilatura, any complete cache will do; take the newest version's.
-        candidates = sorted(cache_dir.glob("wcxb-trafilatura-*.json"))
+        candidates = sorted(cache_dir.glob(f"{name}-trafilatura-*.json"))
         for candidate in reversed(candidates):
             pages_cached = json.loads(candidate.read_text(encoding="utf-8"))["pages"]
             if all(k in pages_cached for k in keys):
@@ -78,12 +86,12 @@ def extract_all(
                 break
         if cache_file is None:
             raise ExtractorMissing(
-                "missing: trafilatura (part 'wcxb' extracts the WCXB pages with it; "
+                f"missing: trafilatura (part '{name}' extracts {what} with it; "
                 "install it with: .venv/bin/pip install -e '.[eval]')"
             )
         version = json.loads(cache_file.read_text(encoding="utf-8"))["trafilatura"]
     else:
-        cache_file = cache_dir / f"wcxb-trafilatura-{version}.json"
+        cache_file = cache_dir / f"{name}-trafilatura-{version}.json"
         if cache_file.is_file():
             cached = json.loads(cache_file.read_text(encoding="utf-8"))["pages"]
     todo = [(k, p) for k, p in zip(keys, pages, strict=True) if k not in cached]
@@ -165,7 +173,8 @@ def _mean_f1(records: Sequence[dict[str, Any]], texts: Sequence[str]) -> float |
 def evaluate(root: Path, cache_dir: Path, jobs: int = 1) -> dict[str, Any]:
     """Extract, clean, and score the WCXB dev pages."""
     records = data.load_wcxb_articles(root)
-    extracted, info = extract_all(root, records, cache_dir, jobs=jobs)
+    pages = [data.read_wcxb_html(root, rec) for rec in records]
+    extracted, info = extract_all(pages, cache_dir, jobs=jobs)
     results = run_texts(extracted, [r["id"] for r in records], jobs=jobs)
     cleaned = [r.cleaned for r in results]
     return {
