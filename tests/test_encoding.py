@@ -227,6 +227,11 @@ def test_encoding_invisible_in_a_word_repairs_its_letter_runs(text: str, cleaned
         ("x\x1b[31;1mab\u200bc", "xabc"),
         ("Москва\u200ba@b.co", "Москва\u200ba@b.co"),  # between two scripts: a word break
         ("Кyiv\u200bКyiv", "KyivKyiv"),  # two Latin words once repaired: inside a word
+        # found by fuzzing: "¹" (a digit of no script) read as another script than "0", so
+        # the invisible character was a word break until the control before "¹" went
+        ("A\x1b¹\u200b0", "A¹0"),
+        ("A\x1b1\u200b0", "A10"),
+        ("Москва\x1b¹\u200ba", "Москва¹a"),  # digits join words of any script
     ],
 )
 def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(

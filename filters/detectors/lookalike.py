@@ -352,7 +352,9 @@ def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Find
     if not (_plain_letter(before) and _plain_letter(after)):
         return None  # between words, beside emoji or punctuation, or in a script that uses it
     script = prefer.script
-    if _word_script(text, left, script) != _word_script(text, right, script):
+    left_script = _word_script(text, left, script)
+    right_script = _word_script(text, right, script)
+    if left_script is not None and right_script is not None and left_script != right_script:
         return None  # between a Latin and a Cyrillic or Greek word: a break between words
     names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
     if left != start - 1 or right != end:
@@ -429,20 +431,22 @@ def _past_removed_controls(text: str, pos: int, step: int) -> int:
     return pos
 
 
-def _word_script(text: str, pos: int, prefer: str) -> str:
+def _word_script(text: str, pos: int, prefer: str) -> str | None:
     """The script most letters of the word around ``pos`` are written in, as the
     look-alike repair (:func:`_mixed_word`) would leave it (``Кyiv`` is Latin); a tie
-    goes to ``prefer`` (the document's script), as there, else to the letter at ``pos``."""
+    goes to ``prefer`` (the document's script), as there, else to the letter at ``pos``.
+    None when the word has no letter (digits such as ``0`` or ``¹`` have no script: a
+    control removed beside them may join them to a word of any script)."""
     start, end = _word(text, pos)
     counts: dict[str, int] = {}
     for char in text[start:end]:
         if char.isalpha():
             script = _script(char)
             counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return None
     own = _script(text[pos])
-    return max(
-        counts, key=lambda script: (counts[script], script == prefer, script == own), default=own
-    )
+    return max(counts, key=lambda script: (counts[script], script == prefer, script == own))
 
 
 def _plain_letter(char: str) -> bool:
