@@ -193,6 +193,23 @@ def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "cleaned"),
     [
+        # found by fuzzing: repairing "Кyiv" to "Kyiv" tied the document's letters, so a
+        # second run read the document as Latin and repaired the tied word "аb" (mixed
+        # words now vote with their majority script, or not at all when tied)
+        ("МоскваQ,аb0AКyiv", "МоскваQ,аb0AKyiv"),
+        ("Москва аb Кyiv", "Москва аb Kyiv"),
+    ],
+)
+def test_encoding_document_script_is_the_same_after_repairs(text: str, cleaned: str) -> None:
+    pipeline = Pipeline(Settings(only=("lookalike_v1",)))
+    once = pipeline.run(text)
+    assert once.cleaned == cleaned
+    assert not [f for f in pipeline.run(once.cleaned).findings if f.status == "applied"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
         # found by fuzzing: "ª" (no script's letter) made the whole word unrepairable, so
         # "Кyiv" was repaired only by a second pass, as a run of letters of its own
         ("Кyiv\u200b00ª", "Kyiv00ª"),

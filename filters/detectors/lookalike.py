@@ -231,13 +231,37 @@ def _encoding_finding(
 
 
 def _document_script(text: str) -> str:
-    """``latin``, ``cyrillic`` or ``greek``: which of the three has most letters."""
+    """``latin``, ``cyrillic`` or ``greek``: which of the three has most letters.
+
+    A word that mixes scripts votes with all its letters for the script most of them
+    are in (the one its repair leaves it in), and not at all when two scripts tie: so
+    the repairs of one run change no vote, and a second run reads the same document
+    script (``МоскваQ,аb0AКyiv`` stays Cyrillic once ``Кyiv`` is ``Kyiv``, and ``аb``,
+    tied, is left alone both times)."""
     sample = text[:5000]
     counts = {
         "latin": len(LATIN_RE.findall(sample)),
         "cyrillic": len(CYRILLIC_RE.findall(sample)),
         "greek": len(GREEK_RE.findall(sample)),
     }
+    if counts["cyrillic"] or counts["greek"]:
+        seen: set[int] = set()
+        for match in MIXED_RE.finditer(sample):
+            start, end = _word(sample, match.start())
+            if start in seen:
+                continue
+            seen.add(start)
+            letters: dict[str, int] = {}
+            for char in sample[start:end]:
+                script = _script(char)
+                if script in counts:
+                    letters[script] = letters.get(script, 0) + 1
+            for script, n in letters.items():
+                counts[script] -= n
+            most = max(letters.values())
+            winners = [script for script, n in letters.items() if n == most]
+            if len(winners) == 1:
+                counts[winners[0]] += sum(letters.values())
     return max(counts, key=lambda script: counts[script])  # a tie goes to Latin
 
 
