@@ -248,7 +248,9 @@ def test_encoding_invisible_in_a_word_repairs_its_letter_runs(text: str, cleaned
         # the invisible character was a word break until the control before "¹" went
         ("A\x1b¹\u200b0", "A¹0"),
         ("A\x1b1\u200b0", "A10"),
-        ("Москва\x1b¹\u200ba", "Москва¹a"),  # digits join words of any script
+        ("Москва\x1b¹\u200ba", "Москва¹\u200ba"),  # "Москва¹" and "a": a word break
+        ("A\x08µ\u200bA", "AµA"),  # found by fuzzing: "µ" is read with "A" before it
+        ("Москва\x08a\u200bb", "Москва ab"),  # a space for the control: "a" is Latin
     ],
 )
 def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(

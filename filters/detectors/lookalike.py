@@ -460,10 +460,24 @@ def _word_script(text: str, pos: int, prefer: str) -> str | None:
     look-alike repair (:func:`_mixed_word`) would leave it (``Кyiv`` is Latin); a tie
     goes to ``prefer`` (the document's script), as there, else to the letter at ``pos``.
     None when the word has no letter (digits such as ``0`` or ``¹`` have no script: a
-    control removed beside them may join them to a word of any script)."""
+    control removed beside them may join them to a word of any script).
+
+    The word is read as a second run sees it, once the controls this run removes are
+    gone: ``A\x08µ`` is the word ``Aµ``, not ``µ`` alone."""
     start, end = _word(text, pos)
+    parts = [text[start:end]]
+    while (k := _past_removed_controls(text, start - 1, -1)) != start - 1 and (
+        k >= 0 and _inside(text[k]) and _joined_by_removal(text[k], text[start])
+    ):
+        start = _word(text, k)[0]
+        parts.insert(0, text[start : k + 1])
+    while (k := _past_removed_controls(text, end, 1)) != end and (
+        k < len(text) and _inside(text[k]) and _joined_by_removal(text[end - 1], text[k])
+    ):
+        end = _word(text, k)[1]
+        parts.append(text[k:end])
     counts: dict[str, int] = {}
-    for char in text[start:end]:
+    for char in "".join(parts):
         if char.isalpha():
             script = _script(char)
             counts[script] = counts.get(script, 0) + 1
@@ -471,6 +485,15 @@ def _word_script(text: str, pos: int, prefer: str) -> str | None:
         return None
     own = _script(text[pos])
     return max(counts, key=lambda script: (counts[script], script == prefer, script == own))
+
+
+def _joined_by_removal(before: str, after: str) -> bool:
+    """True when removing the controls between ``before`` and ``after`` joins them: not
+    between letters of two scripts, where :func:`_control` puts a space instead."""
+    if not (before.isalpha() and after.isalpha()):
+        return True
+    scripts = {_script(before), _script(after)}
+    return len(scripts) == 1 or "other" in scripts
 
 
 def _plain_letter(char: str) -> bool:
