@@ -251,6 +251,10 @@ def test_encoding_invisible_in_a_word_repairs_its_letter_runs(text: str, cleaned
         ("Москва\x1b¹\u200ba", "Москва¹\u200ba"),  # "Москва¹" and "a": a word break
         ("A\x08µ\u200bA", "AµA"),  # found by fuzzing: "µ" is read with "A" before it
         ("Москва\x08a\u200bb", "Москва ab"),  # a space for the control: "a" is Latin
+        # found by fuzzing: a run of controls holding a separator is replaced by a space
+        # (the walk past controls stops at the separator), not removed
+        ("1\u200b\x1b\x1f0", "1\u200b 0"),
+        ("ab\x1b\x1fcd", "ab cd"),
     ],
 )
 def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(

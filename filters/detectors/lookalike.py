@@ -514,7 +514,7 @@ def _control(text: str, start: int, end: int) -> Finding:
     after = text[end] if end < len(text) else " "
     separates = (
         escape is None
-        and run[0] in SEPARATOR_CONTROLS
+        and any(char in SEPARATOR_CONTROLS for char in run)  # a walk past controls stops there
         and not before.isspace()
         and not after.isspace()
     )
