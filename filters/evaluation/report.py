@@ -274,10 +274,15 @@ def wcxb_tables(res: dict[str, Any]) -> str:
         rows,
         title,
     )
-    return out + (
-        f"\nby cleaning: {c['without_removed']} of {c['without_present']} present `without` "
-        f"snippets removed ({fmt(c['without_removed_share'])}); {c['with_lost']} of "
-        f"{c['with_present']} present `with` snippets lost ({fmt(c['with_lost_share'])})"
+    return out + "\n" + cleaning_line(c, "snippets")
+
+
+def cleaning_line(c: dict[str, Any], noun: str) -> str:
+    """What the cleaning did to the snippets (or segments) present in the extraction."""
+    return (
+        f"by cleaning: {c['without_removed']} of {c['without_present']} present `without` "
+        f"{noun} removed ({fmt(c['without_removed_share'])}); {c['with_lost']} of "
+        f"{c['with_present']} present `with` {noun} lost ({fmt(c['with_lost_share'])})"
     )
 
 
@@ -310,11 +315,8 @@ def traf_eval_tables(res: dict[str, Any]) -> str:
             rows,
             title,
         )
-        + (
-            f"\nby cleaning: {c['without_removed']} of {c['without_present']} present `without` "
-            f"segments removed ({fmt(c['without_removed_share'])}); {c['with_lost']} of "
-            f"{c['with_present']} present `with` segments lost ({fmt(c['with_lost_share'])})"
-        )
+        + "\n"
+        + cleaning_line(c, "segments")
     ]
     region_rows = [
         (

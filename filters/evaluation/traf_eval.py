@@ -30,9 +30,9 @@ from typing import Any
 
 from ..pipeline import Result
 from . import data
-from .metrics import snippet_in, snippet_in_spaced
+from .metrics import snippet_in
 from .runner import run_texts
-from .wcxb import cleaning_effect, extract_all, snippet_stats
+from .wcxb import cleaning_effect, extract_all, snippet_figures, snippet_stats
 
 #: Regions with fewer pages are pooled as ``other`` in the per-region figures.
 MIN_REGION_PAGES = 10
@@ -105,11 +105,7 @@ def evaluate(root: Path, cache_dir: Path, jobs: int = 1) -> dict[str, Any]:
     return {
         "pages": len(records),
         "extraction": info,
-        "before": snippet_stats(records, extracted, snippet_in),
-        "after": snippet_stats(records, cleaned, snippet_in),
-        "before_spaced": snippet_stats(records, extracted, snippet_in_spaced),
-        "after_spaced": snippet_stats(records, cleaned, snippet_in_spaced),
-        "cleaning": cleaning_effect(records, extracted, cleaned),
+        **snippet_figures(records, extracted, cleaned),
         "regions": per_region(records, extracted, cleaned),
         "with_lost": lost_segments(records, results),
     }
