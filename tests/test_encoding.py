@@ -190,6 +190,14 @@ def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
         assert _word(text, pos) == (start, end)
 
 
+def assert_lookalike_one_pass(text: str, cleaned: str) -> None:
+    """lookalike_v1 cleans ``text`` to ``cleaned``, and a second run applies nothing."""
+    pipeline = Pipeline(Settings(only=("lookalike_v1",)))
+    once = pipeline.run(text)
+    assert once.cleaned == cleaned
+    assert [f for f in pipeline.run(once.cleaned).findings if f.status == "applied"] == []
+
+
 @pytest.mark.parametrize(
     ("text", "cleaned"),
     [
@@ -201,10 +209,7 @@ def test_encoding_lookalike_word_walks_long_words_exactly(text: str) -> None:
     ],
 )
 def test_encoding_document_script_is_the_same_after_repairs(text: str, cleaned: str) -> None:
-    pipeline = Pipeline(Settings(only=("lookalike_v1",)))
-    once = pipeline.run(text)
-    assert once.cleaned == cleaned
-    assert not [f for f in pipeline.run(once.cleaned).findings if f.status == "applied"]
+    assert_lookalike_one_pass(text, cleaned)
 
 
 @pytest.mark.parametrize(
@@ -219,10 +224,7 @@ def test_encoding_document_script_is_the_same_after_repairs(text: str, cleaned: 
     ],
 )
 def test_encoding_invisible_in_a_word_repairs_its_letter_runs(text: str, cleaned: str) -> None:
-    pipeline = Pipeline(Settings(only=("lookalike_v1",)))
-    once = pipeline.run(text)
-    assert once.cleaned == cleaned
-    assert not [f for f in pipeline.run(once.cleaned).findings if f.status == "applied"]
+    assert_lookalike_one_pass(text, cleaned)
 
 
 @pytest.mark.parametrize(
@@ -260,11 +262,7 @@ def test_encoding_invisible_in_a_word_repairs_its_letter_runs(text: str, cleaned
 def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(
     text: str, cleaned: str
 ) -> None:
-    pipeline = Pipeline(Settings(only=("lookalike_v1",)))
-    once = pipeline.run(text)
-    assert once.cleaned == cleaned
-    twice = pipeline.run(once.cleaned)
-    assert [f for f in twice.findings if f.status == "applied"] == []
+    assert_lookalike_one_pass(text, cleaned)
 
 
 @pytest.mark.parametrize(

@@ -148,17 +148,7 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
     prefer = _DocumentScript(text)
     index = doc.text_index
     if index.has_any(GREEK_CYRILLIC):  # else MIXED_RE finds nothing
-        seen: set[int] = set()
-        pos = 0
-        while (match := MIXED_RE.search(text, pos)) is not None:
-            start, end = _word(text, match.start())
-            start = _after_escape(text, start)
-            # The rest of a word taken whole (its letters all inside it) is seen: the
-            # search goes on after it, not again from each of its letters.
-            pos = end if _inside(text[match.start()]) else match.start() + 1
-            if start in seen:
-                continue
-            seen.add(start)
+        for start, end in _mixed_words(text):
             if SUSPECT_RE.search(text, max(0, start - 1), end + 1):
                 continue  # mojibake ("вЂњB"): mojibake_v1 repairs the whole token
             finding = _mixed_word(text, start, end, prefer.script)
@@ -179,6 +169,22 @@ def find_lookalikes(doc: Document, ctx: Context) -> Iterator[Finding]:
         if finding is not None:
             pos = max(pos, finding.end)
             yield finding
+
+
+def _mixed_words(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each word holding a Latin letter next to a Cyrillic or Greek
+    one, once, left to right (without the end of a terminal escape before it)."""
+    seen: set[int] = set()
+    pos = 0
+    while (match := MIXED_RE.search(text, pos)) is not None:
+        start, end = _word(text, match.start())
+        start = _after_escape(text, start)
+        # The rest of a word taken whole (its letters all inside it) is seen: the search
+        # goes on after it, not again from each of its letters.
+        pos = end if _inside(text[match.start()]) else match.start() + 1
+        if start not in seen:
+            seen.add(start)
+            yield start, end
 
 
 def _after_escape(text: str, start: int) -> int:
@@ -245,12 +251,7 @@ def _document_script(text: str) -> str:
         "greek": len(GREEK_RE.findall(sample)),
     }
     if counts["cyrillic"] or counts["greek"]:
-        seen: set[int] = set()
-        for match in MIXED_RE.finditer(sample):
-            start, end = _word(sample, match.start())
-            if start in seen:
-                continue
-            seen.add(start)
+        for start, end in _mixed_words(sample):
             letters: dict[str, int] = {}
             for char in sample[start:end]:
                 script = _script(char)
@@ -488,8 +489,9 @@ def _word_script(text: str, pos: int, prefer: str) -> str | None:
 
 
 def _joined_by_removal(before: str, after: str) -> bool:
-    """True when removing the controls between ``before`` and ``after`` joins them: not
-    between letters of two scripts, where :func:`_control` puts a space instead."""
+    """True when removing controls between ``before`` and ``after`` joins them into one
+    word of one script: not between letters of two scripts (Latin, Cyrillic, Greek),
+    where :func:`_control` puts a space instead."""
     if not (before.isalpha() and after.isalpha()):
         return True
     scripts = {_script(before), _script(after)}
@@ -521,8 +523,7 @@ def _control(text: str, start: int, end: int) -> Finding:
     # Between a Latin letter and a Cyrillic or Greek one, removing the run would make one
     # word of two scripts, which the look-alike rule would then "repair" on a second run:
     # the run separates there too.
-    scripts = {_script(before), _script(after)}
-    mixes = before.isalpha() and after.isalpha() and len(scripts) == 2 and "other" not in scripts
+    mixes = not _joined_by_removal(before, after)
     if separates:
         how = " between words, replaced by a space"
     elif mixes:
