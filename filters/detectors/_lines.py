@@ -157,6 +157,15 @@ def is_prose(line: Line, min_words: int = 8) -> bool:
     return line.words >= min_words and line.terminal and line.capitalised < 0.6
 
 
+def digit_token_share(text: str) -> float:
+    """Share of the white-space tokens of ``text`` that hold a digit (0.0 for no token):
+    a schedule or a table row is mostly numbers, a headline or a teaser is not."""
+    tokens = text.split()
+    if not tokens:
+        return 0.0
+    return sum(1 for token in tokens if any(c.isdigit() for c in token)) / len(tokens)
+
+
 def alternation(phrases: Iterable[str]) -> str:
     """A regex alternation of literal phrases, longest first, any white space inside."""
     escaped = (re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=_by_len))

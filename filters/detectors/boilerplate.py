@@ -24,7 +24,7 @@ Teaser lists, read from the lines around them (``boilerplate.related_link``):
   ``More:`` (``block_markers``): up to 12 lines of at most 25 words, none a
   sentence (a title may ask or exclaim), none in lower case or ending with a colon,
   when the block closes the text (header in its last two thirds), runs into other
-  page furniture, or is two to four titles of three words or more (six on average)
+  page furniture, or is two to four titles of three words or more (five on average)
   with no list number and no ``term: definition`` shape, after which the story
   goes on;
 * cards set apart by bare lines at the end of the text (``-``, a title, one or two
@@ -90,6 +90,7 @@ from ._lines import (
     Line,
     Verdict,
     cached,
+    digit_token_share,
     first_words,
     is_prose,
     keyword_gate,
@@ -239,7 +240,7 @@ MAX_TEASER_WORDS = 25
 MAX_INLINE_BLOCK_LINES = 4
 #: Words of each title of such a block, and on average.
 MIN_INLINE_WORDS = 3
-MIN_INLINE_MEAN_WORDS = 6
+MIN_INLINE_MEAN_WORDS = 5
 
 #: Islands: at most this many short lines between two lines of page furniture are
 #: furniture too (the teaser under a "Related" line and above a share line).
@@ -493,10 +494,7 @@ def _island_lines(lines: Sequence[Line], run: Sequence[int]) -> bool:
 def _numbers_line(line: Line) -> bool:
     """A line of five words or more, a quarter of them numbers: a schedule or table row
     ("October 22 12pm- 1pm SAAC 217"), not furniture."""
-    if line.words < MIN_NUMBERS_LINE_WORDS:
-        return False
-    tokens = line.text.split()
-    return 4 * sum(1 for token in tokens if any(c.isdigit() for c in token)) >= len(tokens)
+    return line.words >= MIN_NUMBERS_LINE_WORDS and digit_token_share(line.text) >= 0.25
 
 
 def _section_head(
@@ -539,8 +537,8 @@ def _teaser_block(lines: Sequence[Line], verdicts: Sequence[Verdict | None], i: 
         line = lines[j]
         if verdicts[j] is not None:
             break  # the next widget: the block ends here
-        if line.words > MAX_TEASER_WORDS or (is_prose(line) and not _title_question(line)):
-            break
+        if line.words > MAX_TEASER_WORDS or (is_prose(line) and not _asks(line)):
+            break  # a sentence of the story, unless a title that asks or exclaims
         if line.text[:1].islower() or line.text.endswith(":"):
             break  # a list item or a line that opens what follows: no title
         block.append(j)
@@ -576,9 +574,9 @@ def _inline_teaser(line: Line) -> bool:
     )
 
 
-def _title_question(line: Line) -> bool:
-    """A title that asks or exclaims ("Who will make the Rock Hall in 2020?")."""
-    return line.words <= MAX_TEASER_WORDS and line.text.rstrip(CLOSERS).endswith(("?", "!"))
+def _asks(line: Line) -> bool:
+    """Ends with a question or exclamation mark ("Who will make the Rock Hall in 2020?")."""
+    return line.text.rstrip(CLOSERS).endswith(("?", "!"))
 
 
 def classify_boilerplate(line: Line) -> Verdict | None:

@@ -43,7 +43,7 @@ from ..document import Document
 from ..findings import Finding, make_finding
 from ..registry import Context, register
 from ..segment import sentences_in
-from ._lines import CLOSERS, Line, is_prose, lines_of
+from ._lines import CLOSERS, Line, digit_token_share, is_prose, lines_of
 from .boilerplate import boilerplate_verdicts
 from .caption import caption_verdicts
 from .metadata import metadata_verdicts
@@ -204,9 +204,7 @@ def _labelled(line: Line) -> bool:
     numbers (nor "Schedule", then "September 10 12pm- 1pm ...")."""
     if line.words < MIN_LABELLED_WORDS or line.text.rstrip(CLOSERS).endswith("?"):
         return False
-    tokens = line.text.split()
-    numbers = sum(1 for token in tokens if any(c.isdigit() for c in token))
-    return numbers * 5 < len(tokens) and _is_headline(line)
+    return digit_token_share(line.text) < 0.2 and _is_headline(line)
 
 
 def _is_dek(line: Line) -> bool:
