@@ -251,30 +251,34 @@ def bodies_tables(res: dict[str, Any]) -> str:
 
 
 def wcxb_tables(res: dict[str, Any]) -> str:
-    rows = []
-    for stage in ("before", "after"):
-        s = res[stage]
-        rows.append(
-            (
-                f"{stage} cleaning",
-                s["with_kept"],
-                s["without_gone"],
-                s["page_with_rate"],
-                s["page_without_rate"],
-                res[f"word_f1_{stage}"],
-            )
-        )
-    c, x = res["cleaning"], res["extraction"]
-    title = (
-        f"WCXB snippets after trafilatura {x['trafilatura']} ({res['pages']} pages, "
-        f"{res['before']['with_snippets']} with / {res['before']['without_snippets']} without)"
+    rows = [(*snippet_row(res, stage), res[f"word_f1_{stage}"]) for stage in ("before", "after")]
+    out = table((*SNIPPET_COLUMNS, "word F1"), rows, snippet_title(res, "WCXB snippets"))
+    return out + "\n" + cleaning_line(res["cleaning"], "snippets")
+
+
+#: The columns of :func:`snippet_row`.
+SNIPPET_COLUMNS = ("text", "with kept", "without gone", "page with_rate", "page without_rate")
+
+
+def snippet_row(res: dict[str, Any], stage: str) -> tuple[Any, ...]:
+    """The snippet figures of one stage (``before`` or ``after`` cleaning) of a snippet
+    part (wcxb, traf_eval)."""
+    s = res[stage]
+    return (
+        f"{stage} cleaning",
+        s["with_kept"],
+        s["without_gone"],
+        s["page_with_rate"],
+        s["page_without_rate"],
     )
-    out = table(
-        ("text", "with kept", "without gone", "page with_rate", "page without_rate", "word F1"),
-        rows,
-        title,
+
+
+def snippet_title(res: dict[str, Any], what: str) -> str:
+    before, version = res["before"], res["extraction"]["trafilatura"]
+    return (
+        f"{what} after trafilatura {version} ({res['pages']} pages, "
+        f"{before['with_snippets']} with / {before['without_snippets']} without)"
     )
-    return out + "\n" + cleaning_line(c, "snippets")
 
 
 def cleaning_line(c: dict[str, Any], noun: str) -> str:
@@ -287,36 +291,19 @@ def cleaning_line(c: dict[str, Any], noun: str) -> str:
 
 
 def traf_eval_tables(res: dict[str, Any]) -> str:
-    rows = []
-    for stage in ("before", "after"):
-        s, sp = res[stage], res[f"{stage}_spaced"]
-        rows.append(
-            (
-                f"{stage} cleaning",
-                s["with_kept"],
-                s["without_gone"],
-                s["page_with_rate"],
-                s["page_without_rate"],
-                sp["with_kept"],
-                sp["without_gone"],
-            )
+    rows = [
+        (
+            *snippet_row(res, stage),
+            res[f"{stage}_spaced"]["with_kept"],
+            res[f"{stage}_spaced"]["without_gone"],
         )
-    c, x = res["cleaning"], res["extraction"]
-    title = (
-        f"trafilatura-eval segments after trafilatura {x['trafilatura']} ({res['pages']} pages, "
-        f"{res['before']['with_snippets']} with / {res['before']['without_snippets']} without)"
-    )
+        for stage in ("before", "after")
+    ]
+    columns = (*SNIPPET_COLUMNS, "with kept (spaced)", "without gone (spaced)")
     out = [
-        table(
-            (
-                *("text", "with kept", "without gone", "page with_rate", "page without_rate"),
-                *("with kept (spaced)", "without gone (spaced)"),
-            ),
-            rows,
-            title,
-        )
+        table(columns, rows, snippet_title(res, "trafilatura-eval segments"))
         + "\n"
-        + cleaning_line(c, "segments")
+        + cleaning_line(res["cleaning"], "segments")
     ]
     region_rows = [
         (
