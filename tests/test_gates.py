@@ -5,13 +5,14 @@ without its gate fails here, not silently in the corpora."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from filters.detectors import boilerplate, caption, metadata
-from filters.detectors._lines import low_is_exact, make_line
+from filters.detectors._lines import Line, low_is_exact, make_line
 
 GATE_SETTINGS = settings(
     max_examples=300, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -94,10 +95,9 @@ def test_gate_email_header_initials() -> None:
     ],
     ids=["gallery counter", "more links", "follow handle"],
 )
-def test_gate_boilerplate_first_words(regex: re.Pattern[str], gate: object) -> None:
+def test_gate_boilerplate_first_words(regex: re.Pattern[str], gate: Callable[[Line], bool]) -> None:
     """A line the gallery-counter, links-only and follow-handle regexes match passes the
     first-word (and link) gate classify_boilerplate tries before each of them."""
-    assert callable(gate)
 
     @GATE_SETTINGS
     @given(st.from_regex(regex))
