@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from casefiles import case_id, known_failures, load_cases
 from hypothesis import example, given, settings
@@ -129,35 +130,40 @@ def test_foreign_language_nothing_in_seeds(seed: str, read_seed: Callable[[str],
 # --- whole-document shortcuts ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Plain English text.",
-        "ΟΔΟΣ ΑΘΗΝΑΣ: ο ΔΡΟΜΟΣ.",  # capital sigma: its lower case depends on what follows
-        "İstanbul’s mayor spoke.",  # İ lower-cases to two characters
-        "Straße ǅemal ﬁve Ωmega K.",
-    ],
-)
-def test_foreign_language_lowered_for_slices(text: str) -> None:
-    from filters.detectors.foreign_language import _lowered_for_slices
-
-    lowered = _lowered_for_slices(text)
-    spans = [(a, b) for a in range(len(text) + 1) for b in range(a, len(text) + 1)]
-    assert not lowered or all(lowered[a:b] == text[a:b].lower() for a, b in spans)
-    assert bool(lowered) == ("Σ" not in text and "İ" not in text)
-
-
-def test_foreign_language_same_with_and_without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
-    from filters.detectors import foreign_language
-
+def test_foreign_language_same_with_and_without_the_gate() -> None:
+    """The case files, and documents in the Latin script with sentences in another
+    script, give the same findings and counters with :func:`_possible_candidates` as
+    with every sentence judged."""
     texts = [article(case["sentence"]) for case in CASES["positives"] + CASES["negatives"]] + [
         article("Η κυβέρνηση ΑΠΟΦΑΣΙΣΕ νέες κυρώσεις κατά της Ρωσίας τη Δευτέρα το ΠΡΩΙ."),
         article("İstanbul’da belediye başkanı pazartesi günü yeni bir karar açıkladı."),
+        article("Москва. Der Rat hat am Montag für die Bibliothek gestimmt, sagte er."),
+        article("市议会周一投票决定让图书馆再开放一年。"),
     ]
-    fast = [detect(t) for t in texts]
-    monkeypatch.setattr(foreign_language, "_lowered_for_slices", lambda text: "")
-    slow = [detect(t) for t in texts]
-    assert [(f, c.counters) for f, c in fast] == [(f, c.counters) for f, c in slow]
+    assert_gate_changes_nothing(texts)
+
+
+def assert_gate_changes_nothing(texts: list[str]) -> None:
+    gated = [detect(t) for t in texts]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(foreign_language, "_possible_candidates", lambda doc, *_: doc.sentences)
+        every = [detect(t) for t in texts]
+    assert [(f, c.counters) for f, c in gated] == [(f, c.counters) for f, c in every]
+
+
+def test_foreign_language_function_words_are_in_lower_case() -> None:
+    """The gate finds the function words of other languages as written, which is their
+    lower case only if every one of them is in lower case (and keeps it)."""
+    for lang in language.stopwords():
+        words = foreign_language._foreign_words(lang)
+        assert words and all(word.islower() and word == word.lower() for word in words), lang
+
+
+def possible_candidates(doc: Document) -> list[Span]:
+    """:func:`_possible_candidates` of an English document."""
+    non_latin = np.flatnonzero(doc.text_index.flags(language.NON_LATIN_LETTERS))
+    own = language.stopwords()["en"]
+    return foreign_language._possible_candidates(doc, non_latin, own, "en", Counter())
 
 
 # Words that make candidates (function words of other languages, letters English does
@@ -165,7 +171,9 @@ def test_foreign_language_same_with_and_without_shortcuts(monkeypatch: pytest.Mo
 GATE_WORDS = [
     *["the", "council", "voted", "most", "go", "X", "a", "U.S."],  # English
     *["die", "und", "der", "est", "la", "los", "une", "pour"],  # function words of others
+    *["Die", "UND", "Est", "Los"],  # ... not in lower case
     *["naïve", "café", "Zürich", "São", "Straße"],  # marked letters
+    *["Москва", "города", "東京都"],  # other scripts
 ]
 GATE_GLUES = [" "] * 6 + [", ", ".", "\n", "。"]
 GATE_ENDS = [". ", "? ", "\n", "\n\n", "! "]
@@ -195,12 +203,7 @@ def test_foreign_language_sentence_gate_changes_nothing(
         ("".join(word + glue for word, glue in words).strip() + end).capitalize()
         for words, end in sentences
     )
-    text = f"{HOST_BEFORE} {middle}{HOST_AFTER}"
-    gated = detect(text)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(foreign_language, "_possible_candidates", lambda doc, *_: doc.sentences)
-        every = detect(text)
-    assert (gated[0], gated[1].counters) == (every[0], every[1].counters)
+    assert_gate_changes_nothing([f"{HOST_BEFORE} {middle}{HOST_AFTER}"])
 
 
 KOREAN_ARTICLE = (
@@ -260,8 +263,7 @@ def test_foreign_language_sentence_gate_passes_sentences_that_cut_a_word() -> No
     cut = text.index("die")
     doc = Document(text)
     doc.__dict__["sentences"] = [Span(0, cut), Span(cut, len(text))]
-    own = language.stopwords()["en"]
-    kept = foreign_language._possible_candidates(doc, text.lower(), own, "en", Counter())
+    kept = possible_candidates(doc)
     assert [text[a:b] for a, b in kept] == ["die und voted for the council here today."]
 
 
@@ -270,9 +272,7 @@ def test_foreign_language_sentence_gate_skips_plain_sentences() -> None:
     letters, and passes on the German one."""
     german = "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen."
     doc = Document(article(german))
-    own = language.stopwords()["en"]
-    kept = foreign_language._possible_candidates(doc, doc.text.lower(), own, "en", Counter())
-    assert [doc.text[a:b] for a, b in kept] == [german]
+    assert [doc.text[a:b] for a, b in possible_candidates(doc)] == [german]
 
 
 @pytest.mark.parametrize(

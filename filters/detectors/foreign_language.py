@@ -25,10 +25,10 @@ English segmenter does not know):
    When a candidate has text inside quotes or brackets and at least :data:`MIN_WORDS`
    words outside them, only the outside is judged, so a quoted foreign phrase or a
    foreign title in an English sentence makes no candidate.
-   In a document without non-Latin letters, both signals are first looked for in all
+   In a document in the Latin script, both signals are first looked for in all
    sentences at once (:func:`_possible_candidates`, from the document's words and
-   letters): only the sentences holding two such function words or a letter English does
-   not use are judged one by one.
+   letters): only the sentences holding two such function words, a letter English does
+   not use or a letter of another script are judged one by one.
 3. **langdetect** (seeded, :func:`filters.language.detect_langs`) runs on candidates
    only (counted as ``foreign_language.langdetect``): a candidate is flagged when
    langdetect names another language than the document's with probability of at least
@@ -166,27 +166,22 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
     own = stopwords().get(primary(doc_lang))
     text = doc.text
     cjk_stops = "。" in text or "！" in text or "？" in text
-    # Whole-document shortcuts, exact: without a non-Latin letter in the text every
-    # sentence is Latin (what _script finds), and so is the document's start (what
-    # _document_script finds); lower-casing is done once when that is the same as
-    # lower-casing each sentence.
-    latin_only = not doc.text_index.has_any(NON_LATIN_LETTERS)  # _latin_only(text), faster
+    # Whole-document shortcuts, exact: a sentence without a non-Latin letter is Latin
+    # (what _script finds), and without one in the text so is the document's start
+    # (what _document_script finds).
+    non_latin = np.flatnonzero(doc.text_index.flags(NON_LATIN_LETTERS))
+    latin_only = not len(non_latin)  # _latin_only(text), faster
     doc_script = "latin" if latin_only else _document_script(text, doc_lang)
-    lowered = _lowered_for_slices(text)
     if cjk_stops:
         sentences: Sequence[tuple[int, int]] = list(_pieces(text, doc.sentences))
-    elif latin_only and lowered:
-        sentences = _possible_candidates(doc, lowered, own, doc_lang, counters)
+    elif doc_script == "latin":
+        sentences = _possible_candidates(doc, non_latin, own, doc_lang, counters)
     else:
         sentences = doc.sentences
     for start, end in sentences:
-        if latin_only and end - start < 2 * MIN_WORDS - 1:
-            # too short to hold MIN_WORDS words (one letter each, a space between)
-            counters["foreign_language.abstained_short"] += 1
-            continue
         sentence = text[start:end]
         script, script_letters = ("latin", 0) if latin_only else _script(sentence)
-        words = (lowered[start:end] if lowered else sentence.lower()).split()
+        words = sentence.lower().split()
         size = script_letters if script in CJK_SCRIPTS else len(words)
         if size < (MIN_CJK_CHARS if script in CJK_SCRIPTS else MIN_WORDS):
             counters["foreign_language.abstained_short"] += 1
@@ -225,26 +220,32 @@ def find_foreign_sentences(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 def _possible_candidates(
     doc: Document,
-    lowered: str,
+    non_latin: np.ndarray,
     own: frozenset[str] | None,
     doc_lang: str,
     counters: Counter[str],
 ) -> list[Span]:
-    """The sentences of a document without non-Latin letters that :func:`_candidate`
-    may take, all sentences at once; the others are counted as abstentions when short.
+    """The sentences of a document in the Latin script that :func:`_candidate` may
+    take, all sentences at once; the others are counted as abstentions when short.
 
-    In such a document a sentence can only be a ``function_words`` candidate (at least
-    :data:`MIN_FOREIGN_HITS` words of :func:`_foreign_words`) or, in English, a
-    ``letters`` one (a :data:`MARKED_LETTERS` letter): a sentence with neither is never
-    a candidate, and only its length matters. The words of all sentences are the
-    document's ``str.split()`` words (``lowered`` is the document lower-cased, each
-    slice the slice's ``lower()``), counted per sentence by their starts; a sentence
-    that cuts a word at either end has words the document's split does not hold, and is
-    passed on whole.
+    ``non_latin``: the offsets of the document's non-Latin letters. A sentence holding
+    one is passed on, to be judged by its script. A sentence without one is Latin, like
+    the document: it can only be a ``function_words`` candidate or, in English, a
+    ``letters`` one (a :data:`MARKED_LETTERS` letter); a sentence with neither is never
+    a candidate, and only its length matters.
+
+    A ``function_words`` candidate holds at least :data:`MIN_FOREIGN_HITS` distinct
+    white-space words in lower case that are words of :func:`_foreign_words`. Those are
+    all in lower case, so such a word is one of them exactly as it is written (``Die``
+    at the start of an English sentence is not ``die``), and a document holding fewer
+    than MIN_FOREIGN_HITS of them has no such candidate (its words are not located).
+    The words of all sentences are the document's ``str.split()`` words, counted per
+    sentence by their starts; a sentence that cuts a word at either end has words the
+    document's split does not hold, and is passed on whole.
     """
     index = doc.text_index
     starts = index.word_starts
-    tokens = lowered.split()
+    tokens = doc.text.split()
     if not doc.sentences or len(tokens) != len(starts):
         return doc.sentences  # no sentence, or (never seen) other words than the index's
     spans = np.fromiter(chain.from_iterable(doc.sentences), np.int64, 2 * len(doc.sentences))
@@ -252,20 +253,23 @@ def _possible_candidates(
     solid, last = index.solid, len(index.solid) - 1
     cuts_start = (a > 0) & solid[np.maximum(a - 1, 0)] & solid[np.minimum(a, last)]
     cuts_end = (b <= last) & solid[np.minimum(b, last)] & solid[np.maximum(b - 1, 0)]
+    mixed = non_latin.searchsorted(b) > non_latin.searchsorted(a)  # a non-Latin letter
     words = starts.searchsorted(b) - starts.searchsorted(a) + cuts_start
     long_enough = words >= MIN_WORDS
-    if short := len(a) - int(np.count_nonzero(long_enough)):
+    if short := int(np.count_nonzero(~(long_enough | mixed))):
         counters["foreign_language.abstained_short"] += short
-    if own is None:
-        return []  # no function words to compare: no Latin sentence is a candidate
-    others = _foreign_words(primary(doc_lang))
-    foreign = starts[np.fromiter(map(others.__contains__, tokens), bool, len(tokens))]
+    if own is None:  # no function words to compare: no Latin sentence is a candidate
+        return [doc.sentences[i] for i in np.flatnonzero(mixed).tolist()]
     possible = cuts_start | cuts_end
-    possible |= foreign.searchsorted(b) - foreign.searchsorted(a) >= MIN_FOREIGN_HITS
-    if primary(doc_lang) == "en":
+    found = _foreign_words(primary(doc_lang)).intersection(tokens)
+    if len(found) >= MIN_FOREIGN_HITS:
+        foreign = starts[np.fromiter(map(found.__contains__, tokens), bool, len(tokens))]
+        possible |= foreign.searchsorted(b) - foreign.searchsorted(a) >= MIN_FOREIGN_HITS
+    if primary(doc_lang) == "en" and not doc.text.isascii():
         marked = np.flatnonzero(index.flags(MARKED_LETTERS))
-        possible |= marked.searchsorted(b) > marked.searchsorted(a)
-    return [doc.sentences[i] for i in np.flatnonzero(possible & long_enough).tolist()]
+        if len(marked):
+            possible |= marked.searchsorted(b) > marked.searchsorted(a)
+    return [doc.sentences[i] for i in np.flatnonzero(possible & long_enough | mixed).tolist()]
 
 
 def _by_language(found: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -340,17 +344,6 @@ def _document_script(text: str, doc_lang: str) -> str:
         return "latin"
     script, _share = dominant_script(script_counts(sample))
     return script if script != "none" else "latin"
-
-
-def _lowered_for_slices(text: str) -> str:
-    """``text.lower()`` when every slice of it is the slice's ``lower()``, else ``""``.
-
-    That holds when lower-casing maps each character to one character on its own: not
-    when a character becomes two (``İ``), nor with a capital sigma, whose lower case
-    depends on what follows it (``ς`` at the end of a word).
-    """
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) and "Σ" not in text else ""
 
 
 def _latin_only(text: str) -> bool:
