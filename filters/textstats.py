@@ -47,20 +47,33 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
 
 #: The first code point above the Basic Multilingual Plane.
 ASTRAL = 0x10000
+_CLASSES_LOCK = threading.Lock()
+
+
+#: The bits of the first eight :class:`CharTable` sets made, per code point of the Basic
+#: Multilingual Plane (0 at ASTRAL): a :class:`TextIndex` reads its text through this
+#: table once, and a set with a bit is then found in that one array instead of through
+#: a table of its own (the package's seven sets are made when their modules load).
+CLASSES = np.zeros(ASTRAL + 1, dtype=np.uint8)
+#: How many bits of CLASSES are taken.
+_classes_taken = 0
 
 
 class CharTable:
     """A set of characters, for :meth:`TextIndex.flags`: a look-up table over the Basic
     Multilingual Plane (numpy reads a text's characters through it faster than a regex
-    engine scans them) and ranges above it, checked one character at a time."""
+    engine scans them) and ranges above it, checked one character at a time. The first
+    eight sets made also have a bit of :data:`CLASSES`."""
 
     def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        global _classes_taken
         #: ``(first, last)`` code point ranges of the set, both ends included.
         self.ranges = tuple(ranges)
         #: True at the code points of the set below ASTRAL; False at ASTRAL itself.
@@ -71,6 +84,12 @@ class CharTable:
             self.table[first : min(last, ASTRAL - 1) + 1] = True
             if last >= ASTRAL:
                 self.astral.append((max(first, ASTRAL), last))
+        with _CLASSES_LOCK:
+            #: The set's bit in CLASSES, 0 when it has none (all eight were taken).
+            self.bit = 1 << _classes_taken if _classes_taken < 8 else 0
+            if self.bit:
+                np.bitwise_or(CLASSES, self.bit, out=CLASSES, where=self.table)
+                _classes_taken += 1
 
     @classmethod
     def of(cls, chars: Iterable[str]) -> CharTable:
@@ -160,6 +179,9 @@ class TextIndex:
             self._bmp = np.minimum(codes, ASTRAL)  # what a CharTable's table is read with
         #: The text's code points.
         self.codes = codes
+        #: Per character: its bits of CLASSES, those taken when the index was made.
+        self.classes = CLASSES.take(self._bmp)
+        self._bits = (1 << _classes_taken) - 1
         #: Per character: not white space.
         self.solid = ~self.flags(SPACES)
         #: Offsets where a word starts: a non-space after a space or at the text's start.
@@ -167,8 +189,11 @@ class TextIndex:
         runs, ends = _runs(self.flags(WORD_LETTERS))  # runs of a long word's letters
         #: Offsets where a long word starts (where LONG_WORD_RE's matches start).
         self.long_starts = runs[ends - runs >= LONG_WORD]
-        #: Offsets of the spaces (U+0020).
-        self.blanks = np.flatnonzero(codes == 32)
+
+    @cached_property
+    def blanks(self) -> np.ndarray:
+        """Offsets of the spaces (U+0020)."""
+        return np.flatnonzero(self.codes == 32)
 
     def figures(
         self,
@@ -185,6 +210,22 @@ class TextIndex:
         """
         a = np.asarray(starts, dtype=np.int64)
         b = np.asarray(ends, dtype=np.int64)
+        words, long_share, lix = self.lix(a, b, sentences)
+        chars = (b - a) - _between(self.blanks, a, b)
+        return SpanFigures(
+            words, np.where(words > 0, chars / np.maximum(words, 1), 0.0), long_share, lix
+        )
+
+    def lix(
+        self,
+        starts: Sequence[int] | np.ndarray,
+        ends: Sequence[int] | np.ndarray,
+        sentences: Sequence[int] | np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``words``, ``long_word_share`` and ``lix`` of :meth:`figures`, without
+        the characters per word."""
+        a = np.asarray(starts, dtype=np.int64)
+        b = np.asarray(ends, dtype=np.int64)
         words = _between(self.word_starts, a, b)
         if len(self.solid):
             # A word that starts before the span and runs into it is one of its words too.
@@ -192,21 +233,17 @@ class TextIndex:
             at = np.minimum(a, len(self.solid) - 1)
             words += inside & self.solid[at] & self.solid[at - 1]
         n_long = _between(self.long_starts, a, b)
-        chars = (b - a) - _between(self.blanks, a, b)
-        per = np.maximum(words, 1)
         n = np.ones_like(a) if sentences is None else np.asarray(sentences, dtype=np.int64)
         has = words > 0
-        long_share = np.where(has, np.minimum(1.0, n_long / per), 0.0)
-        return SpanFigures(
-            words,
-            np.where(has, chars / per, 0.0),
-            long_share,
-            np.where(has, words / np.maximum(n, 1) + 100 * long_share, 0.0),
-        )
+        long_share = np.where(has, np.minimum(1.0, n_long / np.maximum(words, 1)), 0.0)
+        return words, long_share, np.where(has, words / np.maximum(n, 1) + 100 * long_share, 0.0)
 
     def flags(self, chars: CharTable) -> np.ndarray:
         """Per character: True where it is one of ``chars``."""
-        flags = chars.table.take(self._bmp)
+        if chars.bit & self._bits:
+            flags = np.bitwise_and(self.classes, chars.bit).astype(bool)
+        else:
+            flags = chars.table.take(self._bmp)
         if chars.astral and self._bmp is not self.codes:
             for at in np.flatnonzero(self._bmp == ASTRAL).tolist():
                 flags[at] = chars.holds(int(self.codes[at]))
@@ -214,6 +251,8 @@ class TextIndex:
 
     def has_any(self, chars: CharTable) -> bool:
         """True when a character of the text is one of ``chars``."""
+        if chars.bit & self._bits and not (chars.astral and self._bmp is not self.codes):
+            return bool(np.bitwise_and(self.classes, chars.bit).any())
         return bool(self.flags(chars).any())
 
 

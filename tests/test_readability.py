@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import random
 import socket
 import statistics
@@ -345,3 +347,30 @@ def test_readability_paragraph_figures_are_exact() -> None:
             assert index.figures(starts, ends).features() == [
                 textstats.sentence_features(text[a:b]) for a, b in paragraphs
             ], text
+
+
+def test_text_index_flags_from_the_classes_are_the_tables() -> None:
+    """Every character set of the package has a bit of CLASSES, and a text's flags and
+    has_any read through it are those read through the set's own table; a set made
+    after the index, or one without a bit, is read through its own table."""
+    import filters.detectors
+
+    modules = [  # every module of the detectors, and what they import: all the sets made
+        importlib.import_module(f"filters.detectors.{info.name}")
+        for info in pkgutil.iter_modules(filters.detectors.__path__)
+    ]
+    modules += [m for name, m in list(sys.modules.items()) if name.startswith("filters")]
+    sets = [v for m in modules for v in vars(m).values() if isinstance(v, textstats.CharTable)]
+    assert len(sets) >= 7 and all(chars.bit for chars in sets)
+    rng = random.Random(7)
+    alphabet = [*"aé Ωж\u200b\t\u3000\x80\ud800中", "\U0001f600", "\U00020000"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(300)]
+    indexes = [textstats.TextIndex(text) for text in texts]
+    # made after the indexes; at most one can take the last free bit
+    late = [textstats.CharTable([(0x61, 0x61), (0x1F600, 0x1F64F)]) for _ in range(2)]
+    assert not late[-1].bit
+    for text, index in zip(texts, indexes, strict=True):
+        for chars in [*sets, *late]:
+            expected = [chars.holds(ord(c)) for c in text]
+            assert index.flags(chars).tolist() == expected, (text, chars.ranges)
+            assert index.has_any(chars) == any(expected)

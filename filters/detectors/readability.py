@@ -56,9 +56,11 @@ from ..findings import Finding, make_finding
 from ..language import document_language, primary
 from ..registry import Context, register
 from ..segment import Span
-from ..textstats import RobustScale, SpanFigures, reading_ease
+from ..textstats import RobustScale, reading_ease
 
 NAME = "readability_v1"
+#: Per span: words, share of long words, LIX (:meth:`filters.textstats.TextIndex.lix`).
+Figures = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 #: Sentences shorter than this (in words) are not judged.
 MIN_WORDS = 8
@@ -109,7 +111,7 @@ def find_readability_outliers(doc: Document, ctx: Context) -> Iterator[Finding]:
     if paragraphs:
         paragraph_starts, paragraph_ends = zip(*paragraphs, strict=True)
         starts, ends = firsts + paragraph_starts, lasts + paragraph_ends
-    figures = doc.text_index.figures(starts, ends, [1] * len(sentences) + counts)
+    figures = doc.text_index.lix(starts, ends, [1] * len(sentences) + counts)
     text = doc.text
     flagged: list[Finding] = []
     if paragraphs:
@@ -132,16 +134,13 @@ class _Units(NamedTuple):
     long_word_share: np.ndarray
 
     @classmethod
-    def of(cls, spans: list[Span], figures: SpanFigures, first: int, min_words: int) -> _Units:
-        """The ``spans`` of ``min_words`` words or more; their figures are those from
-        ``first`` on."""
-        rows = slice(first, first + len(spans))
-        judged = figures.words[rows] >= min_words
-        return cls(
-            list(compress(spans, judged.tolist())),
-            figures.lix[rows][judged],
-            figures.long_word_share[rows][judged],
-        )
+    def of(cls, spans: list[Span], figures: Figures, first: int, min_words: int) -> _Units:
+        """The ``spans`` of ``min_words`` words or more; their figures (``words``,
+        ``long_word_share``, ``lix`` of :meth:`TextIndex.lix`) are those from ``first``
+        on."""
+        words, long_word_share, lix = (column[first : first + len(spans)] for column in figures)
+        judged = words >= min_words
+        return cls(list(compress(spans, judged.tolist())), lix[judged], long_word_share[judged])
 
     def outside(self, findings: list[Finding]) -> _Units:
         """The units that do not start inside a finding's span."""
