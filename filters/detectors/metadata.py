@@ -1,4 +1,5 @@
-"""metadata: dates, bylines, datelines and reading-time counters leaked into the body.
+"""metadata: dates, bylines, datelines, post meta lines and reading-time counters leaked into
+the body.
 
 What it catches:
 
@@ -13,6 +14,11 @@ What it catches:
 * reporting credits (``(Reporting by ...; Editing by ...)``, ``... contributed to
   this report.``) and a short author bio closing the text (``Phil Helsel is a
   reporter for NBC News.``);
+* a post's meta line: three fields or more between separators (`` - ``, `` | ``,
+  `` • ``), each a date, a byline or a labelled field, two of them labelled with a colon
+  and one a date or an author (``05/10/2018 - Publicado por: NAME - Categoria: Saúde -
+  Tags: sad``, ``March 3, 2021 | Category: News | Tags: diet``), code
+  ``metadata.meta_fields``;
 * reading-time counters (``5 min read``, ``Tempo de leitura: 1 minuto``);
 * a dateline prefix opening a line (``WASHINGTON (Reuters) -``,
   ``HANOI, Vietnam (AP) —``): its own span, the sentence after it untouched. It
@@ -26,11 +32,16 @@ testified``); ``By contrast, ...`` and other sentences opening with "By"
 (the rest must be names); a bare time or date line in the middle of the text
 (live-blog timestamps such as ``10 p.m.`` or ``9:45 a.m.``), which is taken only
 near the edges of the document; an all-capitals word with a dash that is not at
-the top (``NATO — ...``).
+the top (``NATO — ...``); fields with labels of no post's meta line or without a date
+or author (``Date: May 3 - Time: 7 pm - Venue: Town Hall``, an event; ``Category: News |
+Tags: a | Comments: 3``), and a date label before something else than a date (``Update:
+the vote - ...``).
 
 False-positive risk: low. The date-line rule accepts only date words, numbers,
 times and names after "by"; the staff-line rule needs a staff title or an
-agency name and the first eight or last four lines.
+agency name and the first eight or last four lines. The meta-line rule needs every field
+to be a date, a byline or one of the listed labels (``field_labels``, author and date
+labels of ``metadata.txt``), so a line of prose with dashes never qualifies.
 
 Example: ``date 2024-08-14 There Russia's Belgorod region ...`` -> one ``remove``
 finding over ``date 2024-08-14``, code ``metadata.date_prefix``.
@@ -68,6 +79,8 @@ _DATE_WORDS = frozenset(
     for phrase in _LISTS["date_labels"] | _LISTS["date_words"]
     for w in phrase.split()
 )
+_FIELD_LABELS = _LISTS["field_labels"]
+_AUTHOR_LABELS = _LISTS["author_labels"]
 _LABEL_WORDS = frozenset(w.lower() for phrase in _LISTS["date_labels"] for w in phrase.split())
 _MONTH = alternation(_LISTS["months"]) + r"\.?"
 
@@ -124,6 +137,19 @@ BIO_RE = re.compile(
     r"^(?:[A-Z][\w.'’\-]+\s+){1,3}[A-Z][\w.'’\-]+\s+is\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,5}?"
     r"(?:reporter|writer|correspondent|editor|columnist|journalist|contributor|producer)\b"
 )
+# The separator between the fields of a post's meta line: " - ", " | ", " • " (" \- ", as
+# markdown escapes it). The look-behind starts a match at the first space of a run only: a
+# long run of white space is scanned once, not from each of its spaces.
+FIELD_SEP_RE = re.compile(r"(?<=\S)\s++\\?[-–—|•·]\s++")
+# A labelled field of a meta line: "Categoria: Saúde", "Tags: sad", "Publicado por: NAME",
+# or a label with nothing after it ("Tags:", an empty list).
+FIELD_LABEL_RE = re.compile(
+    r"^(?i:"
+    + alternation(_LISTS["field_labels"] | _LISTS["author_labels"] | _LISTS["date_labels"])
+    + r")\s*:(?:\s*\S|$)"
+)
+# Markdown emphasis or an escaped dash around a field ("**05/10/2018**", "\-").
+FIELD_TRIM = " *_\\"
 # A header line of a quoted e-mail: a "Date:" line next to it is the e-mail's, not the page's.
 EMAIL_HEADER_RE = re.compile(r"^(?:From|To|Cc|Subject|Sent|Reply-To)\s*:", re.IGNORECASE)
 # The first letters of those headers, lower-cased, and "ſ", which IGNORECASE takes for "s":
@@ -173,6 +199,10 @@ READ_TIME_NEEDS_DIGIT = all(READ_TIME_N_RE.search(p) for p in _LISTS["read_time"
 MAX_LINE_WORDS = 20
 #: Longest line (in words) taken as a reading-time counter.
 READ_TIME_WORDS = 8
+#: Longest line (in words) taken as a meta line of fields, fewest fields, and longest field.
+MAX_FIELD_LINE_WORDS = 30
+MIN_FIELDS = 3
+MAX_FIELD_WORDS = 10
 #: Lines from the top (and from the bottom) where unlabelled dates and staff lines count.
 TOP_LINES = 8
 BOTTOM_LINES = 4
@@ -268,6 +298,8 @@ def classify_metadata(line: Line, near_edge: bool = True, at_end: bool = True) -
             return ("metadata.byline", 0.9, "a 'By NAME' byline")
         if near_edge and _staff_line(line):
             return ("metadata.byline", 0.85, "a name line with a staff title or agency")
+    if line.words <= MAX_FIELD_LINE_WORDS and ":" in t and _meta_fields(t):
+        return ("metadata.meta_fields", 0.9, "a line of labelled post fields (date, author, tags)")
     if line.words <= 60 and line.first in REPORTING_FIRST_WORDS and REPORTING_RE.match(t):
         return ("metadata.reporting_credit", 0.9, "a reporting or editing credit")
     if line.words <= 45 and line.terminal and "contributed" in low and CONTRIBUTED_RE.search(t):
@@ -348,6 +380,36 @@ def _date_line(text: str) -> str:
     if labelled:
         return "labelled"
     return "" if months + dates > 1 else "bare"  # two dates: a date range, as of an event
+
+
+def _meta_fields(text: str) -> bool:
+    """True when the line is a post's meta line: MIN_FIELDS fields or more between
+    separators, each a date, a byline ("By NAME") or a field labelled with a colon
+    ("Categoria: Saúde", "Tags: ...", "Publicado por: NAME"), two of them labelled with a
+    colon (so the line holds one: the caller's gate) and one a date or an author."""
+    fields = FIELD_SEP_RE.split(text)
+    if len(fields) < MIN_FIELDS:
+        return False
+    labelled = 0
+    anchored = False  # a date or an author: what makes the fields a post's
+    for field in fields:
+        field = field.strip(FIELD_TRIM)
+        if not field or len(field.split()) > MAX_FIELD_WORDS:
+            return False
+        if FIELD_LABEL_RE.match(field):
+            labelled += 1
+            label = " ".join(field.split(":", 1)[0].lower().split())
+            if label in _AUTHOR_LABELS:
+                anchored = True
+            elif label not in _FIELD_LABELS:  # a date label: "Updated: 3 March 2021"
+                if not _date_line(field):
+                    return False  # "Update: the vote" is a line of a live blog
+                anchored = True
+        elif _date_line(field) or _byline(field):
+            anchored = True
+        else:
+            return False
+    return labelled >= 2 and anchored
 
 
 def _byline(text: str) -> bool:
