@@ -11,20 +11,30 @@ this handout picture``); an AP caption's weekday, date and place (``...,
 Sunday, Nov. 17, 2019, in Las Vegas.``); and a line with caption wording that
 prose also uses (``pictured``, ``is seen``, ``, left,``, ``poses for a photo``)
 only when it also has the shape of a caption: no final period, or a weekday and
-date, or a closing place (``in Columbia, S.C.``). The finding covers the whole
-line.
+date, or a closing place (``in Columbia, S.C.``). Read with the line below it: a
+line of 8 to 60 words that a weekday and date close (``... during the Dubai Airshow
+at Dubai World Central (DWC) in Dubai, United Arab Emirates, on Monday, Nov. 13,
+2017.``) right above a credit line (``Natalie Naccache | Bloomberg | Getty
+Images``), code ``caption.dated_caption``. The finding covers the whole line.
 
 What it leaves alone: prose that mentions pictures (``a file photo of the
 suspect was released.``, ``He is seen as a reformer.``, ``(pictured above)``,
 ``(not pictured)``); list items; long lines (more than 80 words), which are
 paragraphs; ``Photo Credit:`` and ``Credits:`` labels with nothing after them;
 gallery labels (``Pictured: Living Lace Parvati``), which gold bodies keep;
-sentences that name an agency (``Getty Images reported higher revenue.``).
+sentences that name an agency (``Getty Images reported higher revenue.``); a line
+above a credit line without a weekday and date closing it (a paragraph of the story
+often sits right above a photo's credit when the caption was not extracted), or one
+that a date closes without a credit below (``This page was originally published on
+Wednesday, March 2, 2022.``).
 
 False-positive risk: low for credits and caption wording; moderate for the
 weak wording, which is why it needs the caption shape and scores lower. A short
 "Name Name/Outlet" line that is not a credit (``Zoho CRM / Bigin``) is the
-known weak spot of the credit rule.
+known weak spot of the credit rule. The dated caption is taken on its neighbour: a
+sentence of the story that a full weekday date closes, right above a photo credit, would
+go too (no such line in the Scrapinghub, WCXB or injected texts; journalists write "on
+Monday", agencies date their pictures in full).
 
 Example: ``A Ukrainian soldier raises a Ukrainian flag in Guevo,Kursk
 Oblast,Russia released August 11,2024 in this still image obtained from a social
@@ -158,6 +168,9 @@ WEEKDAY_DATE_RE = re.compile(
     r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b"
 )
+# A weekday and a date closing the line: "... at Dubai World Central in Dubai, United Arab
+# Emirates, on Monday, Nov. 13, 2017." (a dated caption, above its credit line).
+DATED_END_RE = re.compile(WEEKDAY_DATE_RE.pattern + r"\.?$")
 # An AP caption's weekday, date and place: "..., Sunday, Nov. 17, 2019, in Las Vegas."
 AP_DATE_PLACE_RE = re.compile(WEEKDAY_DATE_RE.pattern + r",? in [A-Z]")
 # Weak wording that points at a picture from running text, or a list item of a kit:
@@ -190,6 +203,9 @@ MAX_WORDS = 80
 MAX_CREDIT_WORDS = 14
 #: Longest line (in words) for the weak wording plus caption shape.
 MAX_WEAK_WORDS = 50
+#: Shortest and longest line (in words) taken as a dated caption above a credit line.
+MIN_DATED_WORDS = 8
+MAX_DATED_WORDS = 60
 
 
 @register(NAME, categories=["caption"])
@@ -213,7 +229,35 @@ def find_captions(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 def caption_verdicts(doc: Document) -> list[Verdict | None]:
     """The caption verdict of every line of the document (cached)."""
-    return cached(doc, NAME, lambda d: [classify_caption(line) for line in lines_of(d)])
+    return cached(doc, NAME, _verdicts)
+
+
+def _verdicts(doc: Document) -> list[Verdict | None]:
+    lines = lines_of(doc)
+    out = [classify_caption(line) for line in lines]
+    for i in range(len(lines) - 1):
+        below = out[i + 1]
+        if (
+            below is not None
+            and below[0] == "caption.credit_line"
+            and out[i] is None
+            and _dated_caption(lines[i])
+        ):
+            out[i] = ("caption.dated_caption", 0.8, "a weekday and date closing it, a credit below")
+    return out
+
+
+def _dated_caption(line: Line) -> bool:
+    """A caption above its credit line: a weekday and date close it (``... in Dubai, United
+    Arab Emirates, on Monday, Nov. 13, 2017.``), as agencies date their pictures."""
+    t = line.text
+    return (
+        MIN_DATED_WORDS <= line.words <= MAX_DATED_WORDS
+        and not line.uncased
+        and "day" in line.low
+        and (t[-1:].isdecimal() or t[-1:] == ".")
+        and DATED_END_RE.search(t) is not None
+    )
 
 
 def classify_caption(line: Line) -> Verdict | None:
