@@ -92,12 +92,14 @@ def test_gate_email_header_initials() -> None:
             lambda line: line.first in boilerplate.SITE_TEASER_FIRST_WORDS and line.link,
         ),
         (boilerplate.FOLLOW_HANDLE_RE, lambda line: line.first == "follow"),
+        (boilerplate.CONTACT_RE, lambda line: "@" in line.text or "/" in line.text),
     ],
-    ids=["gallery counter", "more links", "follow handle"],
+    ids=["gallery counter", "more links", "follow handle", "contact"],
 )
 def test_gate_boilerplate_first_words(regex: re.Pattern[str], gate: Callable[[Line], bool]) -> None:
-    """A line the gallery-counter, links-only and follow-handle regexes match passes the
-    first-word (and link) gate classify_boilerplate tries before each of them."""
+    """A line the gallery-counter, links-only, follow-handle and contact regexes match
+    passes the first-word (link, "@" or "/") gate classify_boilerplate tries before each
+    of them."""
 
     @GATE_SETTINGS
     @given(st.from_regex(regex))
@@ -107,3 +109,28 @@ def test_gate_boilerplate_first_words(regex: re.Pattern[str], gate: Callable[[Li
             assert gate(line), line.text
 
     check()
+
+
+@GATE_SETTINGS
+@given(st.from_regex(caption.DATED_END_RE))
+def test_gate_dated_caption(text: str) -> None:
+    """A line DATED_END_RE finds holds "day" in lower case and ends with a digit (of any
+    script: ``\\d``) or a period: the tests _dated_caption makes before the regex."""
+    line = make_line(text.strip())
+    if line.text and caption.DATED_END_RE.search(line.text):
+        end = line.text[-1:]
+        assert "day" in line.low and (end.isdecimal() or end == "."), line.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad",
+        "March 3, 2021 | Category: News | Tags: health, diet",
+        "By Jane Doe | Category: News | Tags: diet",
+    ],
+)
+def test_gate_meta_fields_colon(text: str) -> None:
+    """A meta line holds two fields labelled with a colon: the ":" gate of
+    classify_metadata lets it through, and the rule takes it."""
+    assert ":" in text and metadata._meta_fields(text)

@@ -4,19 +4,29 @@ What it catches, by kind (the reason code is ``boilerplate.<kind>``): share and
 print widgets (``Share on Facebook``, ``Tweet``, ``Click to share on Reddit``)
 and lines of widget buttons (``Facebook Twitter Google+ Whatsapp``), follow and
 contact prompts (``Follow us on Twitter``, ``Have a tip? ...``, and a paragraph of
-any length up to 80 words that opens with ``Follow @handle``), newsletter and
-sign-up prompts (``Subscribe to our newsletter``, ``Sign up``, ``Get the latest
-updates right in your inbox.``), cookie and privacy notices, advertisement
-markers (``Advertisement``, ``Story continues below``), related links and
-teasers (``Related:``, ``Read more: ...``, ``On HoustonChronicle.com: ...``,
-``More AP NBA: https://...``), comment widgets (``Comments``, ``Please enable
-JavaScript to view comments``), media widgets (``VIDEO``, ``Listen to this
-article``, ``Image 1 of 23``), copyright lines (``©``, ``All rights reserved``),
-text-table rules (``|---|---|``), social counters (``12K shares``), and bare lines: one
-bullet, dash, asterisk or bar alone (``*``, ``-``, ``•``, ``|``), or nothing visible at
-all (a zero-width space), which lists and empty paragraphs leave behind (1,700 such
-lines in the Track A extractor outputs, every one labelled boilerplate). The phrase
+any length up to 80 words that opens with ``Follow @handle``), contact lines (an
+e-mail address or a social profile alone or after a label:
+``paul.takahashi@chron.com``, ``twitter.com/paultakahashi``, ``E-mail:
+info@ascom.com``, ``Twitter: @jdoe``), newsletter and sign-up prompts
+(``Subscribe to our newsletter``, ``Sign up``, ``Get the latest updates right in
+your inbox.``), cookie and privacy notices, advertisement markers
+(``Advertisement``, ``Story continues below``), related links and teasers
+(``Related:``, ``Read more: ...``, ``On HoustonChronicle.com: ...``, ``More AP
+NBA: https://...``), comment widgets (``Comments``, ``Please enable JavaScript
+to view comments``), media widgets (``VIDEO``, ``Listen to this article``,
+``Image 1 of 23``, and a number of up to three digits alone right above a line
+the caption rules take: a gallery's picture count, ``6``), copyright lines
+(``©``, ``All rights reserved``), text-table rules (``|---|---|``), social
+counters (``12K shares``), and bare lines: one bullet, dash, asterisk or bar
+alone (``*``, ``-``, ``•``, ``|``), or nothing visible at all (a zero-width
+space), which lists and empty paragraphs leave behind (1,700 such lines in the
+Track A extractor outputs, every one labelled boilerplate). The phrase
 lists live in ``filters/data/boilerplate.txt``.
+
+A header of related links ending with a colon (``More:``, ``Related stories:``) alone
+between two sentences of the story, its links dropped by the extractor, is furniture too
+(``boilerplate.related``), although a one-word line there is otherwise read as a
+subheading (see below).
 
 Teaser lists, read from the lines around them (``boilerplate.related_link``):
 
@@ -51,7 +61,13 @@ Position prior: such lines gather at the top and bottom of a text. A match in
 the first two or last five lines scores higher, one in the middle lower.
 
 What it leaves alone: a one-word label in title case between two sentences of
-the story, which is a subheading (``Audio``, ``Privacy``); and (prose guard) a
+the story, which is a subheading (``Audio``, ``Privacy``), but for the advertisement
+markers (``Advert``, ``Advertisement``) and the related-links headers above; a handle
+alone (``@trevorjd14`` and ``@Override``, a line of code, look the same), a label in
+lower case without a colon (``contact keyserver@example.org``, a configuration file),
+and a contact line next to a line in a script without capitals (a Korean story closes
+with its writer's address, which the gold keeps); a number alone with no caption
+right below it (a ranking number over a product name); and (prose guard) a
 line that reads as a sentence of the story although it holds a listed phrase
 (``Monday newsletters always feature top 10 travel lists.``, ``The company
 said it uses cookies to track users.``, a first-person sentence about "my
@@ -65,7 +81,8 @@ gold bodies keep.
 False-positive risk: low for whole-line matches and openers; moderate for
 labels and teasers that gold bodies keep (``Read more: ...`` inside WCXB
 how-to articles, an AP ``© ... All rights reserved`` line in the Scrapinghub
-gold). Teaser lists and islands take lines by their neighbours, so a related
+gold; a bare e-mail address or profile a page means as content, as a contact page
+lists them). Teaser lists and islands take lines by their neighbours, so a related
 header or a furniture line that is wrong takes its neighbours with it: a
 subheading or a short list item set between two lines of furniture is the known
 risk (measured on injected furniture in clean WCXB hosts: see ``make eval``).
@@ -150,6 +167,23 @@ MORE_LINKS_RE = re.compile(
 FOLLOW_HANDLE_RE = re.compile(r"^Follow\s++@\w", re.IGNORECASE)
 MAX_HANDLE_PROMPT_WORDS = 80
 SITE_TEASER_FIRST_WORDS = frozenset({"on", "more", "also", "from", "read", "see"})
+# A contact line: an e-mail address or a profile on a social network, alone or after a
+# label ("paul.takahashi@chron.com", "twitter.com/paultakahashi", "E-mail: info@ascom.com",
+# "https://www.facebook.com/chroncom"), or a handle after a label ("Twitter: @jdoe"; a
+# handle alone may be a line of code, "@Override"). A label in lower case needs its colon
+# ("contact keyserver@example.org" is a line of a configuration file).
+_CONTACT_LABEL = (
+    r"(?:(?i:e-?mail|mail|contact|twitter|instagram|facebook)\s*+:\s*+"
+    r"|(?:E-?[Mm]ail|E-MAIL|EMAIL|Mail|Contact|Twitter|Instagram|Facebook)\s++)"
+)
+CONTACT_RE = re.compile(
+    rf"^(?:{_CONTACT_LABEL}@\w{{2,30}}"
+    rf"|{_CONTACT_LABEL}?(?:[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)++"
+    r"|(?i:(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|threads)"
+    r"\.com/)[\w./@\-]*+))\.?$"
+)
+#: Longest contact line, in words.
+MAX_CONTACT_WORDS = 5
 # A row rule of a text table: "|---|---|", "| :--- | ---: |".
 TABLE_RULE_RE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 
@@ -241,6 +275,18 @@ MAX_INLINE_BLOCK_LINES = 4
 #: Words of each title of such a block, and on average.
 MIN_INLINE_WORDS = 3
 MIN_INLINE_MEAN_WORDS = 5
+#: The headers that announce links to other stories ("More:", "Related stories:", "You may
+#: also like:"), normalised: such a header alone between two paragraphs of the story, its
+#: links gone, is furniture (a "Trending:" or "Recommended:" line may head a section).
+DANGLING_MARKERS = frozenset(
+    _normal(p)
+    for p in _LISTS["block_markers"]
+    if p.split()[0] in {"more", "more:", "related", "you"}
+)
+#: Words of such a header, at most.
+MAX_DANGLING_WORDS = 5
+#: Words of the paragraph under such a header.
+MIN_DANGLING_PROSE_WORDS = 15
 
 #: Islands: at most this many short lines between two lines of page furniture are
 #: furniture too (the teaser under a "Related" line and above a share line).
@@ -269,6 +315,10 @@ MAX_CARD_LINES = 3
 #: A kicker over a teaser's headline ("TIME TRAVELLER"), and the headline's least words.
 MAX_KICKER_WORDS = 4
 MIN_KICKER_HEADLINE_WORDS = 3
+#: Digits of a picture count alone on a line above a caption.
+MAX_COUNT_DIGITS = 3
+#: Advertisement markers, normalised: never a subheading, wherever they stand.
+AD_MARKERS = frozenset({"advertisement", "advertisements", "advert", "adverts"})
 #: Lines at the top and at the bottom where the position prior raises the score.
 TOP_LINES = 2
 BOTTOM_LINES = 5
@@ -307,10 +357,20 @@ def _verdicts(doc: Document) -> list[Verdict | None]:
     lines = lines_of(doc)
     n = len(lines)
     verdicts = [classify_boilerplate(line) for line in lines]
+    dangling: set[int] = set()  # headers of related links with none under them
     for i, line in enumerate(lines):
-        if verdicts[i] is not None and _is_block_marker(line):
-            for j in _teaser_block(lines, verdicts, i):
+        verdict = verdicts[i]
+        if verdict is None:
+            continue
+        if verdict[0] == "contact":
+            if _beside_uncased(lines, i):
+                verdicts[i] = None  # a CJK story closing with its writer's address: kept
+        elif _is_block_marker(line):
+            block = _teaser_block(lines, verdicts, i)
+            for j in block:
                 verdicts[j] = ("related_link", 0.75, f"a teaser under {line.text[:40]!r}")
+            if not block and _dangling(lines, i):
+                dangling.add(i)
     furniture = _furniture(doc, verdicts)
     if sum(kind is not None for kind in furniture) >= 2:
         for j, evidence in _islands(lines, furniture):
@@ -319,6 +379,9 @@ def _verdicts(doc: Document) -> list[Verdict | None]:
             verdicts[j] = ("related_link", 0.75, "a card of a teaser list closing the text")
     for j in _kicker_cards(lines, verdicts):
         verdicts[j] = ("related_link", 0.75, "a kicker and headline of a teaser list")
+    for j in range(n - 1):
+        if furniture[j + 1] == "caption" and verdicts[j] is None and _picture_count(lines[j]):
+            verdicts[j] = ("media", 0.75, "a number alone above a caption: a picture count")
     out: list[Verdict | None] = []
     for i, verdict in enumerate(verdicts):
         if verdict is None:
@@ -326,7 +389,7 @@ def _verdicts(doc: Document) -> list[Verdict | None]:
             continue
         kind, base, evidence = verdict
         at_edge = i < TOP_LINES or i >= n - BOTTOM_LINES
-        if not at_edge and _subheading_label(lines, i):
+        if not at_edge and i not in dangling and _subheading_label(lines, i):
             out.append(None)
             continue
         score = min(0.97, base + 0.05) if at_edge else base - 0.05
@@ -517,12 +580,40 @@ def _section_head(
 
 def _subheading_label(lines: Sequence[Line], i: int) -> bool:
     """A one-word label in title case between two sentences of the story: a subheading
-    ("Audio", "Privacy"), not a widget ("VIDEO", "less")."""
+    ("Audio", "Privacy"), not a widget ("VIDEO", "less") nor an advertisement marker
+    ("Advert", "Advertisement"), which no story uses as a subheading."""
     line = lines[i]
     if line.words != 1 or not line.text[:1].isupper() or line.text.isupper():
         return False
+    if _normal(line.text) in AD_MARKERS:
+        return False
     before, after = lines[i - 1], lines[i + 1]
     return is_prose(after) and (is_prose(before) or before.words > 12)
+
+
+def _picture_count(line: Line) -> bool:
+    """A number of one to MAX_COUNT_DIGITS digits alone (the count of a gallery's pictures,
+    printed over its first caption: "6")."""
+    t = line.text
+    return len(t) <= MAX_COUNT_DIGITS and t.isdecimal()
+
+
+def _dangling(lines: Sequence[Line], i: int) -> bool:
+    """A header of related links ending with a colon ("More:") alone between two sentences
+    of the story: the links under it are gone (the extractor dropped them) and the story
+    goes on. Such a header is no subheading (see :func:`_subheading_label`)."""
+    line = lines[i]
+    if not (0 < i < len(lines) - 1 and line.words <= MAX_DANGLING_WORDS and line.text[-1] == ":"):
+        return False
+    if _normal(line.text) not in DANGLING_MARKERS:
+        return False
+    return is_prose(lines[i - 1]) and is_prose(lines[i + 1], MIN_DANGLING_PROSE_WORDS)
+
+
+def _beside_uncased(lines: Sequence[Line], i: int) -> bool:
+    """True when a line next to ``lines[i]`` is in a script without capitals (CJK,
+    hangul)."""
+    return (i > 0 and lines[i - 1].uncased) or (i + 1 < len(lines) and lines[i + 1].uncased)
 
 
 def _is_block_marker(line: Line) -> bool:
@@ -607,6 +698,8 @@ def classify_boilerplate(line: Line) -> Verdict | None:
             return ("media", 0.9, "a gallery counter")
         if t[:1].isdigit() and COUNTER_RE.match(t):
             return ("counter", 0.9, "a social counter")
+        if line.words <= MAX_CONTACT_WORDS and ("@" in t or "/" in t) and CONTACT_RE.match(t):
+            return ("contact", 0.85, "an e-mail address or a social profile alone")
     if line.first in SITE_TEASER_FIRST_WORDS and (
         SITE_TEASER_RE.match(t) or (line.link and MORE_LINKS_RE.match(t))
     ):
