@@ -257,6 +257,11 @@ def test_encoding_invisible_in_a_word_repairs_its_letter_runs(text: str, cleaned
         # (the walk past controls stops at the separator), not removed
         ("1\u200b\x1b\x1f0", "1\u200b 0"),
         ("ab\x1b\x1fcd", "ab cd"),
+        # found by fuzzing: each run of invisible characters saw the other beyond the
+        # control, not a letter, so both stayed and a second run found "0\u200b\u200b0"
+        ("0\u200b\x08\u200b0", "00"),
+        ("Ky\u200b\x01\u2060\x02\u200biv", "Kyiv"),
+        ("word\u200b\x08\u200b next", "word\u200b\u200b next"),  # a space ends the word
     ],
 )
 def test_encoding_invisible_next_to_a_removed_control_goes_in_one_pass(

@@ -370,8 +370,8 @@ def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Find
             f"{len(run)} byte-order mark{'s' if len(run) > 1 else ''} (U+FEFF) in the text",
             "",
         )
-    left = _past_removed_controls(text, start - 1, -1)
-    right = _past_removed_controls(text, end, 1)
+    left = _past_removed(text, start - 1, -1)
+    right = _past_removed(text, end, 1)
     before = text[left] if left >= 0 else ""
     after = text[right] if right < len(text) else ""
     if not (_plain_letter(before) and _plain_letter(after)):
@@ -384,8 +384,9 @@ def _invisible(text: str, start: int, end: int, prefer: _DocumentScript) -> Find
     names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run))
     if left != start - 1 or right != end:
         # A control character that is removed on its own (:func:`_control`) stands
-        # between the run and the word: once it goes, the run is inside the word, so it
-        # goes too, in this pass (a finding of its own, beside the control's).
+        # between the run and the word (with, maybe, another run of invisible characters
+        # beyond it): once it goes, the run is inside the word, so it goes too, in this
+        # pass (a finding of its own, beside the control's).
         return _encoding_finding(
             text,
             start,
@@ -454,6 +455,19 @@ def _past_removed_controls(text: str, pos: int, step: int) -> int:
         escape = ANSI_RE.match(text, pos) if step > 0 and char == "\x1b" else None
         pos = escape.end() if escape is not None else pos + step
     return pos
+
+
+def _past_removed(text: str, pos: int, step: int) -> int:
+    """From ``pos``, moving by ``step``, the first position past the controls that
+    :func:`_control` removes and the invisible characters: the character that stands
+    next to a run of invisible characters once a run removes them (``0\u200b\x08\u200b0``
+    is ``00``; without the second run in this pass, a second pass would still find
+    ``0\u200b\u200b0``)."""
+    while True:
+        pos = _past_removed_controls(text, pos, step)
+        if not (0 <= pos < len(text) and text[pos] in INVISIBLE_CHARS):
+            return pos
+        pos += step
 
 
 def _word_script(text: str, pos: int, prefer: str) -> str | None:
