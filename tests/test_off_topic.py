@@ -287,7 +287,12 @@ def _check_words(text: str) -> None:
     spans = _spans(text)
     expected = _definition_words(text, spans)
     hashes = features._term_hashes([word for _i, word in expected])
-    for found in (features._words(text, spans), features._words_by_regex(text, spans)):
+    starts, ends = features._bounds(spans)
+    code = features._code_points(text)
+    for found in (
+        features._words(text, code, starts, ends),
+        features._words_by_regex(text, starts, ends),
+    ):
         assert found.sentence.tolist() == [i for i, _word in expected]
         assert found.lengths.tolist() == [len(word) for _i, word in expected]
         assert np.array_equal(found.hashes, hashes)
@@ -298,7 +303,7 @@ def _check_words(text: str) -> None:
 
 def _check_capitalised(text: str) -> None:
     expected = [m.start() for m in re.finditer(r"(?<![A-Za-z\x80-\U0010ffff])[A-Z][a-z]", text)]
-    assert features._capitalised(text).tolist() == expected
+    assert features._capitalised(features._code_points(text)).tolist() == expected
 
 
 def _check_ends(text: str) -> None:
@@ -334,19 +339,84 @@ def test_off_topic_vocabulary_hashes_find_every_term() -> None:
 @pytest.mark.parametrize("values", [[], [3.0], [5.0, 1.0, 2.0, 4.0, 3.0], list(range(20, 0, -1))])
 def test_off_topic_quantile_is_a_sorted_rank(values: list[float]) -> None:
     expected = sorted(values)[int(0.9 * (len(values) - 1))] if values else 0.0
-    assert features._quantile(np.asarray(values, dtype=float), 0.9) == expected
-
-
-def test_off_topic_columns_is_column_stack() -> None:
-    a, b = np.arange(4.0), np.array([True, False, True, False])
-    assert np.array_equal(features._columns(a, b, 2.5), np.column_stack((a, b, np.full(4, 2.5))))
-    assert features._columns(a, 1.0).flags.c_contiguous
+    assert features._quantile(np.sort(np.asarray(values, dtype=float)), 0.9) == expected
 
 
 @pytest.mark.parametrize("size", [0, 1, 2, 7, 500])
-def test_off_topic_unique_counts_is_np_unique(size: int) -> None:
+@pytest.mark.parametrize("bound", [40, 2**16 + 1])
+def test_off_topic_stable_order_is_argsort(size: int, bound: int) -> None:
     values = np.random.default_rng(size).integers(0, 40, size)
-    ours, theirs = features._unique_counts(values), np.unique(values, return_counts=True)
-    assert all(
-        np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(ours, theirs, strict=True)
-    )
+    expected = np.argsort(values, kind="stable")
+    assert np.array_equal(features._stable_order(values, bound), expected)
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 500])
+def test_off_topic_pairs_are_distinct_words_per_sentence(size: int) -> None:
+    rng = np.random.default_rng(size)
+    sentence = np.sort(rng.integers(0, 9, size))
+    hashes = rng.integers(0, 12, size).astype(np.uint64) * np.uint64(2**60 + 7)
+    words = features.Words(sentence, hashes, rng.integers(2, 9, size))
+    pairs = features._pairs(words, 9)
+    term_hashes, first, term = np.unique(hashes, return_index=True, return_inverse=True)
+    keys, counts = np.unique(sentence * len(term_hashes) + term, return_counts=True)
+    assert np.array_equal(pairs.term_hashes, term_hashes)
+    assert np.array_equal(pairs.term_lengths, words.lengths[first])
+    assert np.array_equal(pairs.sentence, keys // len(term_hashes))
+    assert np.array_equal(pairs.term, keys % len(term_hashes))
+    assert np.array_equal(pairs.count, counts)
+    assert np.array_equal(pairs.by_term, np.lexsort((pairs.sentence, pairs.term)))
+
+
+@pytest.mark.parametrize("values", [[2.0], [1.0, 3.0], [1.0, -2.0, 4.0, 8.0]])
+def test_off_topic_neighbour_mean(values: list[float]) -> None:
+    out = np.zeros(len(values))
+    features._neighbour_mean(np.asarray(values), out)
+    expected = [
+        np.mean([values[j] for j in (i - 1, i + 1) if 0 <= j < len(values)] or [0.0])
+        for i in range(len(values))
+    ]
+    assert out.tolist() == expected
+
+
+@given(TEXTS)
+def test_off_topic_candidates_by_definition(text: str) -> None:
+    spans = [s for s in _spans(text) if s.end > s.start]
+    if not spans:
+        return
+    starts, ends = features._bounds(spans)
+    lengths = np.asarray([len(re.findall(features.WORD_PATTERN, text[a:b])) for a, b in spans])
+    lengths[::2] = MIN_WORDS  # long enough: the sentence end decides
+    expected = [
+        i
+        for i, (a, b) in enumerate(spans)
+        if lengths[i] >= MIN_WORDS and features.SENTENCE_END_RE.search(text, a, b)
+    ]
+    code = features._code_points(text)
+    assert features._candidates(text, code, starts, ends, lengths).tolist() == expected
+
+
+def test_off_topic_trees_walk_node_by_node() -> None:
+    """The walk of every tree at once, level by level, lands on the leaves of a walk node
+    by node (node k goes to 2k + 1 when its feature is at most its threshold, else 2k + 2)."""
+    trees = load_model().stackers["cohesion"]
+    rows = np.random.default_rng(0).normal(0.0, 1.0, (40, len(FEATURES)))
+    rows[:, trees.gate_column] = max(trees.gate_min, min(trees.gate_max, 0.0))
+    raw = []
+    for x in rows:
+        total = trees.bias
+        for t in range(len(trees.feature)):
+            k = 0
+            for _ in range(trees.depth):
+                k = 2 * k + (1 if x[trees.feature[t, k]] <= trees.threshold[t, k] else 2)
+            total += trees.value[t, k - (2**trees.depth - 1)]
+        raw.append(total)
+    expected = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(raw), -30.0, 30.0)))
+    np.testing.assert_allclose(trees.probabilities(rows), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("size", [2, 3, 9, 130, 2000])
+def test_off_topic_mean_and_std_are_numpy_s(size: int) -> None:
+    values = np.random.default_rng(size).normal(0.3, 2.0, size)
+    mean = features._mean(values)
+    assert mean == float(values.mean())
+    assert features._std(values, mean) == float(values.std())

@@ -19,10 +19,18 @@ The model file (``models/off_topic/model.json``) holds plain arrays:
 * ``legal_terms``: the indices of the words of
   ``filters/data/off_topic_legal_terms.txt``, for a legal-term ratio.
 
-Words are found with numpy on the text's code points (:func:`_words`: a letter
-table, runs of two letters or more inside a sentence, one 64-bit hash per word)
-rather than one string per word: the vocabulary is looked up by hash
-(``Vocabulary.hashes``), and a document's terms are its distinct hashes.
+Words are found with numpy on the text's code points (:func:`_words`: a
+lower-case table, a letter table, runs of two letters or more inside a
+sentence, one 64-bit hash per word) rather than one string per word: the
+vocabulary is looked up by hash (``Vocabulary.hashes``), and a document's terms
+are its distinct hashes, numbered in hash order. One stable sort of the words by
+hash gives the terms and the (sentence, term) pairs (:func:`_pairs`). Per-op
+overhead, not arithmetic, dominates a news article's cost: figures are computed
+for whole arrays at once (a table of term figures gathered per pair, one row per
+per-sentence sum, one row per feature of every sentence) and the candidates'
+rows are taken at the end. Floating-point sums keep the order they were trained
+with (``np.add.reduceat`` per sentence, ``np.bincount``), so the features are
+the same to the last bit.
 
 The stacked classifiers that read the features live in the detector module.
 Tried and left out for their cost per document (about half the budget) with no
@@ -115,6 +123,11 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+#: The columns of :attr:`Vocabulary.table`: "content_idf" is the idf of a content word
+#: (:data:`CONTENT_IDF`), else 0; "unknown" is 1 for words outside the vocabulary.
+TABLE_COLUMNS = ("register_idf", "register_coef", "idf", "content_idf", "unknown", "legal")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The arrays of the model file that feature extraction reads."""
@@ -126,8 +139,8 @@ class Vocabulary:
     register_coef: np.ndarray
     register_intercept: float
     legal: np.ndarray
-    #: Per term, then one row for unknown words: idf, register idf, register coefficient,
-    #: legal term (1/0); one gather serves a document's terms.
+    #: One row per term, then one for unknown words; one column per figure of
+    #: :data:`TABLE_COLUMNS`: one gather serves a document's terms.
     table: np.ndarray
     #: The terms' hashes (:func:`_word_hashes`), sorted, and the term index of each.
     hashes: np.ndarray
@@ -141,8 +154,17 @@ class Vocabulary:
         idf = np.asarray(model["idf"], dtype=np.float64)
         register_idf = np.asarray(model["register_idf"], dtype=np.float64)
         register_coef = np.asarray(model["register_coef"], dtype=np.float64)
-        table = np.column_stack((idf, register_idf, register_coef, legal))
-        unknown = np.asarray([[float(model["idf_oov"]), 0.0, 0.0, 0.0]])
+        idf_oov = float(model["idf_oov"])
+        columns = np.zeros((len(TABLE_COLUMNS), len(terms) + 1))  # the last: unknown words
+        column = {name: i for i, name in enumerate(TABLE_COLUMNS)}
+        columns[column["register_idf"], :-1] = register_idf
+        columns[column["register_coef"], :-1] = register_coef
+        columns[column["idf"], :-1] = idf
+        columns[column["idf"], -1] = idf_oov
+        every_idf = columns[column["idf"]]
+        columns[column["content_idf"]] = np.where(every_idf >= CONTENT_IDF, every_idf, 0.0)
+        columns[column["unknown"], -1] = 1.0
+        columns[column["legal"], :-1] = legal
         hashes = _term_hashes(terms)
         order = np.argsort(hashes, kind="stable")
         if len(hashes) and (np.diff(hashes[order]) == 0).any():
@@ -150,15 +172,25 @@ class Vocabulary:
         return cls(
             index={t: i for i, t in enumerate(terms)},
             idf=idf,
-            idf_oov=float(model["idf_oov"]),
+            idf_oov=idf_oov,
             register_idf=register_idf,
             register_coef=register_coef,
             register_intercept=float(model["register_intercept"]),
             legal=legal,
-            table=np.vstack((table, unknown)),
+            table=np.ascontiguousarray(columns.T),  # a term's figures side by side
             hashes=hashes[order],
             hash_terms=order,
         )
+
+    def rows(self, hashes: np.ndarray) -> np.ndarray:
+        """The row of :attr:`table` of each word hash: its term's, or the last for a word
+        outside the vocabulary."""
+        unknown = len(self.hashes)
+        if not unknown:
+            return np.zeros(len(hashes), dtype=np.int64)
+        at = self.hashes.searchsorted(hashes)
+        np.minimum(at, unknown - 1, out=at)
+        return np.where(self.hashes[at] == hashes, self.hash_terms[at], unknown)
 
 
 @dataclass
@@ -180,8 +212,25 @@ def _letter_table() -> np.ndarray:
     return table
 
 
+def _lower_table() -> np.ndarray:
+    """Per code point of the Basic Multilingual Plane: the code point of its lower case
+    (``str.lower`` of the character alone), or itself for U+0130 (capital I with a dot),
+    the only character that lower-cases to two."""
+    return np.fromiter(
+        (ord(c.lower()) if len(c.lower()) == 1 else ord(c) for c in map(chr, range(0x10000))),
+        dtype=np.uint32,
+        count=0x10000,
+    )
+
+
 #: See :func:`_letter_table` (built once, about 30 ms).
 LETTER = _letter_table()
+#: See :func:`_lower_table` (built once, about 20 ms).
+LOWER = _lower_table()
+#: A capital sigma lower-cases by its context (final or not): ``str.lower`` of the text.
+_CONTEXTUAL_LOWER = "\u03a3"
+#: Lower-cases to two characters: the text is read by :func:`_words_by_regex`.
+_LONGER_LOWER = "\u0130"
 #: Random odd 64-bit multipliers, one per position in a word, for :func:`_word_hashes`
 #: (the letters of a word beyond the last position share its multiplier).
 _HASH_POSITIONS = 64
@@ -199,11 +248,14 @@ def _word_hashes(code: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> n
     to be distinct when the model loads."""
     if not len(lengths):
         return np.zeros(0, dtype=np.uint64)
-    offsets = np.cumsum(lengths) - lengths
-    total = int(offsets[-1] + lengths[-1])
-    position = np.arange(total) - np.repeat(offsets, lengths)
-    chars = code.take(np.repeat(starts, lengths) + position).astype(np.uint64)
-    weighted = chars * _HASH_WEIGHTS.take(np.minimum(position, _HASH_POSITIONS - 1))
+    offsets = lengths.cumsum() - lengths
+    position = np.arange(int(offsets[-1] + lengths[-1]))  # of each letter in its word
+    position -= offsets.repeat(lengths)
+    index = starts.repeat(lengths)  # of each letter in the text
+    index += position
+    np.minimum(position, _HASH_POSITIONS - 1, out=position)
+    weighted = _HASH_WEIGHTS.take(position)
+    weighted *= code.take(index)
     return np.add.reduceat(weighted, offsets) ^ (lengths.astype(np.uint64) * _HASH_LENGTH)
 
 
@@ -216,6 +268,12 @@ def _term_hashes(terms: Sequence[str]) -> np.ndarray:
     return _word_hashes(code, np.cumsum(lengths) - lengths, lengths)
 
 
+def _bounds(sentences: Sequence[Span]) -> tuple[np.ndarray, np.ndarray]:
+    """The start and end offsets of the sentences, as two arrays."""
+    flat = np.fromiter(chain.from_iterable(sentences), dtype=np.int64, count=2 * len(sentences))
+    return flat[0::2].copy(), flat[1::2].copy()
+
+
 @dataclass
 class Words:
     """The words of a document's sentences, in text order: sentence, hash, length."""
@@ -225,51 +283,63 @@ class Words:
     lengths: np.ndarray
 
 
-def _words(text: str, sentences: Sequence[Span]) -> Words:
-    """The lower-cased words (:data:`WORD_RE`) of each sentence, as hashes.
+def _code_points(text: str) -> np.ndarray:
+    """The code points of a text (a lone surrogate as itself)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
-    Read from the code points of the lower-cased text with numpy (a letter table, runs of
-    two letters or more inside a sentence): no string per word, about twice as fast as
+
+def _words(text: str, code: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Words:
+    """The lower-cased words (:data:`WORD_RE`) of each sentence ``text[start:end]``, as
+    hashes; ``code``: the text's code points; the sentences sorted, none overlapping the next.
+
+    Read from the code points with numpy (a lower-case table, a letter table, runs of two
+    letters or more inside a sentence): no string per word, about twice as fast as
     scanning each sentence with the regular expression, which is the fallback when
     lower-casing changes the text's length or a character lies beyond the Basic
     Multilingual Plane. Both give the same words in the same order."""
-    lowered = text.lower()
-    code = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if len(lowered) != len(text) or (len(code) and int(code.max()) > 0xFFFF):
-        return _words_by_regex(text, sentences)
-    n = len(code)
-    starts = np.fromiter((s.start for s in sentences), dtype=np.int64, count=len(sentences))
-    ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))
-    # Letters inside a sentence; a sentence's first and last characters bound its words.
-    depth = np.bincount(starts, minlength=n + 1) - np.bincount(ends, minlength=n + 1)
+    if _LONGER_LOWER in text or (len(code) and int(code.max()) > 0xFFFF):
+        return _words_by_regex(text, starts, ends)
+    lowered = _code_points(text.lower()) if _CONTEXTUAL_LOWER in text else LOWER.take(code)
+    n = len(lowered)
+    # Letters inside a sentence (the text alternates runs outside and inside sentences),
+    # with one character outside at either end: runs of letters begin and end alternately.
+    edges = np.empty(2 * len(starts) + 2, dtype=np.int64)
+    edges[0], edges[-1] = 0, n
+    edges[1:-1:2], edges[2:-1:2] = starts, ends
+    inside = np.zeros(len(edges) - 1, dtype=bool)
+    inside[1::2] = True
     letter = np.zeros(n + 2, dtype=bool)
-    letter[1 : n + 1] = LETTER.take(code) & (np.cumsum(depth[:n]) > 0)
-    first = letter[1:-1] & ~letter[:-2]
-    last = letter[1:-1] & ~letter[2:]
-    inner = starts[(starts < ends) & (starts < n)]
-    first[inner] = letter[inner + 1]
-    inner = ends[(starts < ends) & (ends > 0)] - 1
-    last[inner] = letter[inner + 1]
-    word_starts = np.flatnonzero(first)
-    lengths = np.flatnonzero(last) + 1 - word_starts
+    letter[1:-1] = LETTER.take(lowered)
+    letter[1:-1] &= inside.repeat(edges[1:] - edges[:-1])
+    changes = (letter[1:] != letter[:-1]).nonzero()[0]
+    word_starts, word_ends = changes[0::2], changes[1::2]
+    # A sentence that begins right where the previous one ends, inside a run of letters,
+    # splits it in two words.
+    begins = starts[starts < ends]
+    split = begins[letter[begins] & letter[begins + 1]]
+    if len(split):
+        word_starts = np.sort(np.concatenate((word_starts, split)))
+        word_ends = np.sort(np.concatenate((word_ends, split)))
+    lengths = word_ends - word_starts
     keep = lengths >= 2
     word_starts, lengths = word_starts[keep], lengths[keep]
     return Words(
-        np.searchsorted(ends, word_starts, side="right"),
-        _word_hashes(code, word_starts, lengths),
+        ends.searchsorted(word_starts, side="right"),
+        _word_hashes(lowered, word_starts, lengths),
         lengths,
     )
 
 
-def _words_by_regex(text: str, sentences: Sequence[Span]) -> Words:
+def _words_by_regex(text: str, starts: np.ndarray, ends: np.ndarray) -> Words:
     """:func:`_words` with :data:`WORD_RE`, sentence by sentence (any text). The text is
     lower-cased as a whole when that keeps its length (as :func:`_words` does: a capital
     sigma becomes final or not by what follows it), else sentence by sentence."""
     lowered = text.lower()
+    spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
     if len(lowered) == len(text):
-        parts = [lowered[s.start : s.end] for s in sentences]
+        parts = [lowered[a:b] for a, b in spans]
     else:
-        parts = [text[s.start : s.end].lower() for s in sentences]
+        parts = [text[a:b].lower() for a, b in spans]
     words = [WORD_RE.findall(part) for part in parts]
     flat = list(chain.from_iterable(words))
     counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
@@ -280,44 +350,85 @@ def _words_by_regex(text: str, sentences: Sequence[Span]) -> Words:
     )
 
 
-def _capitalised(text: str) -> np.ndarray:
-    """Offsets of capitalised words: an ASCII capital, then an ASCII small letter, after
-    neither an ASCII letter nor a character beyond ASCII (so not inside a word). Read from
-    the text's code points with numpy: a regular expression with a look-behind costs about
+def _run_starts(sorted_values: np.ndarray) -> np.ndarray:
+    """True where a run of equal items begins in a sorted array, False elsewhere."""
+    first = np.empty(len(sorted_values), dtype=bool)
+    first[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
+    return first
+
+
+def _stable_order(values: np.ndarray, bound: int) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` of integers from 0 to ``bound`` (excluded):
+    numpy sorts 16-bit integers by radix, several times faster than 64-bit ones."""
+    if bound <= 2**16:
+        values = values.astype(np.uint16)
+    return values.argsort(kind="stable")
+
+
+@dataclass
+class Pairs:
+    """A document's terms (its distinct words, numbered in the order of their hashes) and its
+    (sentence, term) pairs, sorted by sentence then term, with the number of occurrences of
+    each; ``by_term`` lists the pairs sorted by term then sentence (indices into them)."""
+
+    term_hashes: np.ndarray
+    term_lengths: np.ndarray
+    sentence: np.ndarray
+    term: np.ndarray
+    count: np.ndarray
+    by_term: np.ndarray
+
+
+def _pairs(words: Words, n: int) -> Pairs:
+    """The terms and pairs of the words of ``n`` sentences, from one stable sort of the words
+    by hash: a run of equal hashes is a term's occurrences in text order, so sentence by
+    sentence."""
+    order = words.hashes.argsort(kind="stable")
+    hashes, sentence = words.hashes[order], words.sentence[order]
+    new_term = _run_starts(hashes)
+    new_pair = _run_starts(sentence)
+    new_pair |= new_term
+    term_first = new_term.nonzero()[0]
+    pair_first = new_pair.nonzero()[0]
+    # The pairs as found (by term, then sentence), then reordered by sentence then term.
+    term = new_term[pair_first].cumsum() - 1
+    sentence = sentence[pair_first]
+    count = np.empty_like(pair_first)
+    count[:-1] = pair_first[1:] - pair_first[:-1]
+    count[-1:] = len(hashes) - pair_first[-1:]
+    by_sentence = _stable_order(sentence, n)
+    by_term = np.empty_like(by_sentence)
+    by_term[by_sentence] = np.arange(len(by_sentence))
+    return Pairs(
+        term_hashes=hashes[term_first],
+        term_lengths=words.lengths[order[term_first]],
+        sentence=sentence[by_sentence],
+        term=term[by_sentence],
+        count=count[by_sentence],
+        by_term=by_term,
+    )
+
+
+#: The kind of each ASCII character for :func:`_capitalised`, and 128 for any character
+#: beyond ASCII: other (0), capital (1), small letter (2), beyond ASCII (3).
+_ASCII_KIND = np.zeros(129, dtype=np.uint8)
+_ASCII_KIND[ord("A") : ord("Z") + 1] = 1
+_ASCII_KIND[ord("a") : ord("z") + 1] = 2
+_ASCII_KIND[128] = 3
+
+
+def _capitalised(code: np.ndarray) -> np.ndarray:
+    """Offsets of capitalised words in a text (its code points): an ASCII capital, then an
+    ASCII small letter, after neither an ASCII letter nor a character beyond ASCII (so not
+    inside a word). Read with numpy: a regular expression with a look-behind costs about
     ten times as much on a news article."""
-    if len(text) < 2:
+    if len(code) < 2:
         return np.zeros(0, dtype=np.int64)
-    code = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    upper = (code >= 65) & (code <= 90)
-    lower = (code >= 97) & (code <= 122)
-    word = upper | lower | (code > 127)
-    head = upper[:-1] & lower[1:]
-    head[1:] &= ~word[:-2]
-    return np.flatnonzero(head)
-
-
-def _columns(*columns: np.ndarray | float, rows: int | None = None) -> np.ndarray:
-    """``np.column_stack`` of float64 columns (a number fills its column), written into one
-    preallocated array: the same array, without stacking's copies and checks."""
-    if rows is None:
-        rows = len(columns[0])  # type: ignore[arg-type]
-    out = np.empty((rows, len(columns)))
-    for j, column in enumerate(columns):
-        out[:, j] = column
-    return out
-
-
-def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_counts=True)`` of a 1-d integer array, without its
-    generic wrapper."""
-    if not len(values):
-        return np.unique(values, return_counts=True)
-    ordered = np.sort(values)
-    first = np.empty(len(ordered), dtype=bool)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return ordered[starts], np.diff(starts, append=len(ordered))
+    kind = _ASCII_KIND.take(np.minimum(code, 128))
+    head = (kind[:-1] == 1) & (kind[1:] == 2)
+    head[1:] &= kind[:-2] == 0
+    return head.nonzero()[0]
 
 
 def _ends_sentence(text: str, start: int, end: int) -> bool:
@@ -335,27 +446,52 @@ def _ends_sentence(text: str, start: int, end: int) -> bool:
 
 
 def _sentence_sums(rows: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
-    """Per-sentence sums of ``values`` (one row per pair, ``rows`` sorted): shape (n, columns)."""
-    out = np.zeros((n, values.shape[1]))
+    """Per-sentence sums of ``values`` (one column per pair, ``rows`` its sentence, sorted):
+    shape (len(values), n)."""
+    out = np.zeros((len(values), n))
     if len(rows):
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        out[rows[starts]] = np.add.reduceat(values, starts, axis=0)
+        starts = _run_starts(rows).nonzero()[0]
+        out[:, rows[starts]] = np.add.reduceat(values, starts, axis=1)
     return out
 
 
-def _median(values: np.ndarray) -> float:
-    """The median (the upper one for an even count; 0 for none), without np.median's overhead."""
-    return float(np.sort(values)[len(values) // 2]) if len(values) else 0.0
+def _mean(values: np.ndarray) -> float:
+    """``values.mean()`` (0 for none): the same sum, without np.mean's overhead."""
+    return float(values.sum()) / len(values) if len(values) else 0.0
 
 
-def _quantile(values: np.ndarray, q: float) -> float:
-    """The value at rank ``floor(q * (count - 1))`` of the sorted values (0 for none)."""
-    return float(np.sort(values)[int(q * (len(values) - 1))]) if len(values) else 0.0
+def _std(values: np.ndarray, mean: float) -> float:
+    """``values.std()`` given ``mean``, its :func:`_mean` (0 for fewer than two values)."""
+    if len(values) < 2:
+        return 0.0
+    deviation = values - mean
+    return math.sqrt(float((deviation * deviation).sum()) / len(values))
 
 
-def _window_mean(pair: list[np.ndarray], n: int) -> np.ndarray:
-    """Mean similarity with the sentences up to ``len(pair)`` away; ``pair[d - 1][i]`` is the
-    similarity of sentence ``i`` with sentence ``i + d``."""
+def _median(ranked: np.ndarray) -> float:
+    """The median of sorted values (the upper one for an even count; 0 for none)."""
+    return float(ranked[len(ranked) // 2]) if len(ranked) else 0.0
+
+
+def _quantile(ranked: np.ndarray, q: float) -> float:
+    """The value at rank ``floor(q * (count - 1))`` of sorted values (0 for none)."""
+    return float(ranked[int(q * (len(ranked) - 1))]) if len(ranked) else 0.0
+
+
+def _neighbour_mean(values: np.ndarray, out: np.ndarray) -> None:
+    """Write into ``out`` (zeros) the mean of each item's previous and next items (of the
+    one there is at an edge; 0 for a lone item)."""
+    out[1:] += values[:-1]
+    out[:-1] += values[1:]
+    neighbours = np.full(len(values), 2.0)
+    neighbours[0] = neighbours[-1] = 1.0
+    out /= neighbours
+
+
+def _window_mean(pair: list[np.ndarray], out: np.ndarray) -> None:
+    """Write into ``out`` (zeros) the mean similarity with the sentences up to ``len(pair)``
+    away; ``pair[d - 1][i]`` is the similarity of sentence ``i`` with sentence ``i + d``."""
+    n = len(out)
     total = np.zeros(n)
     seen = np.zeros(n)
     for d, sims in enumerate(pair, start=1):
@@ -365,169 +501,194 @@ def _window_mean(pair: list[np.ndarray], n: int) -> np.ndarray:
         total[d:] += sims[: n - d]
         seen[:-d] += 1
         seen[d:] += 1
-    return np.divide(total, seen, out=np.zeros(n), where=seen > 0)
+    np.divide(total, seen, out=out, where=seen > 0)
+
+
+#: Per code point of the Basic Multilingual Plane, as the last character of a sentence:
+#: a terminator (1), a closing quote or bracket (2), other (0). See :func:`_candidates`.
+_SENTENCE_END = np.zeros(0x10000, dtype=np.uint8)
+_SENTENCE_END[[ord(c) for c in TERMINATORS]] = 1
+_SENTENCE_END[[ord(c) for c in CLOSERS]] = 2
+
+
+def _candidates(
+    text: str, code: np.ndarray, starts: np.ndarray, ends: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
+    """The indices of the sentences of :data:`MIN_WORDS` words or more (``lengths``) that end
+    a sentence (:func:`_ends_sentence`): by their last character (``code``: the text's code
+    points), read again from the text when that is a closing quote or bracket."""
+    long_enough = (lengths >= MIN_WORDS).nonzero()[0]
+    last = _SENTENCE_END.take(np.minimum(code[ends[long_enough] - 1], 0xFFFF))
+    ends_sentence = last == 1
+    closed = (last == 2).nonzero()[0]
+    for j, start, end in zip(
+        closed.tolist(),
+        starts[long_enough[closed]].tolist(),
+        ends[long_enough[closed]].tolist(),
+        strict=True,
+    ):
+        ends_sentence[j] = _ends_sentence(text, start, end)
+    return long_enough[ends_sentence]
 
 
 def document_features(
     text: str, sentences: Sequence[Span], vocab: Vocabulary
 ) -> DocumentFeatures | None:
-    """Features of the candidate sentences of ``text``, or None when there is none."""
+    """Features of the candidate sentences of ``text``, or None when there is none.
+    ``sentences``: sorted, none overlapping the next (as ``Document.sentences``)."""
     n = len(sentences)
     if n == 0:
         return None
-    found = _words(text, sentences)
-    # Terms: the distinct words (ordered by hash), and each word's term.
-    term_hashes, first_of_term, term_of_token = np.unique(
-        found.hashes, return_index=True, return_inverse=True
-    )
-    n_terms = len(term_hashes)
-    sent_of_token = found.sentence
-    lengths = np.bincount(sent_of_token, minlength=n)
-    candidates = [
-        i
-        for i in np.flatnonzero(lengths >= MIN_WORDS).tolist()
-        if _ends_sentence(text, sentences[i].start, sentences[i].end)
-    ]
-    if not candidates:
+    starts, ends = _bounds(sentences)
+    code = _code_points(text)
+    found = _words(text, code, starts, ends)
+    lengths = np.bincount(found.sentence, minlength=n)
+    cand = _candidates(text, code, starts, ends, lengths)
+    if not len(cand):
         return None
-    at = np.minimum(np.searchsorted(vocab.hashes, term_hashes), max(len(vocab.hashes) - 1, 0))
-    known = vocab.hashes[at] == term_hashes if len(vocab.hashes) else np.zeros(n_terms, bool)
-    global_id = np.where(known, vocab.hash_terms[at] if len(vocab.hashes) else 0, -1)
-    word_len = found.lengths[first_of_term].astype(np.float64)
 
-    # Sentence x term counts, sorted by sentence then term, and each pair's term figures.
-    keys, counts = _unique_counts(sent_of_token * n_terms + term_of_token)
-    s_idx, t_idx = keys // n_terms, keys % n_terms
+    # Sentence x term pairs, sorted by sentence then term.
+    pairs = _pairs(found, n)
+    s_idx, t_idx, counts = pairs.sentence, pairs.term, pairs.count
+    n_terms = len(pairs.term_hashes)
+    # Each term's figures, one row each: the vocabulary's (TABLE_COLUMNS), then its letters,
+    # whether it is a long word, and, for a novel word (a content word found in no other
+    # sentence; content_idf is 0 for the others), its idf and 1.
+    terms = np.empty((len(TABLE_COLUMNS) + 4, n_terms))
+    terms[: len(TABLE_COLUMNS)] = vocab.table.take(vocab.rows(pairs.term_hashes), axis=0).T
+    *_, term_content_idf, _, _, term_letters, term_long, term_novel_idf, term_novel = terms
+    term_letters[:] = pairs.term_lengths
+    np.greater_equal(pairs.term_lengths, LONG_WORD, out=term_long)
+    single = np.bincount(t_idx, minlength=n_terms) == 1
+    term_novel_idf[:] = np.where(single, term_content_idf, 0.0)
+    np.logical_and(term_content_idf >= CONTENT_IDF, single, out=term_novel)
+    # The same rows per pair, made in place each pair's share of every per-sentence sum:
+    # sublinear TF-IDF weights for the register (squared, times the coefficient) and for
+    # cohesion (squared), occurrences for the counts.
+    shares = terms.take(t_idx, axis=1)
     tf = 1.0 + np.log(counts)
-    term = vocab.table[np.where(known, global_id, len(vocab.table) - 1)[t_idx]]
-    idf, reg_idf, reg_coef, legal = term[:, 0], term[:, 1], term[:, 2], term[:, 3]
-    df = np.bincount(t_idx, minlength=n_terms)
-    content = idf >= CONTENT_IDF
-    novel = content & (df[t_idx] == 1)
-    lens = word_len[t_idx]
-    rw = tf * reg_idf
-    w = tf * idf
-    fcounts = counts.astype(np.float64)
-    # Every per-sentence sum in one pass: the pairs are sorted by sentence.
-    sums = _sentence_sums(
-        s_idx,
-        n,
-        _columns(
-            rw * rw,
-            rw * reg_coef,
-            w * w,
-            np.where(novel, idf, 0.0),
-            np.where(content, idf, 0.0),
-            novel,
-            (~known[t_idx]) * fcounts,
-            fcounts * lens,
-            fcounts * (lens >= LONG_WORD),
-            fcounts * legal,
-        ),
-    )
+    rw = tf * shares[0]
+    w = tf * shares[2]
+    np.multiply(rw, rw, out=shares[0])
+    np.multiply(rw, shares[1], out=shares[1])
+    np.multiply(w, w, out=shares[2])
+    shares[4:8] *= counts.astype(np.float64)  # unknown, legal, letters, long
+    # Every per-sentence sum in one pass (the pairs are sorted by sentence).
+    (
+        reg_square,
+        reg_dot,
+        square,
+        content_idf,
+        oov,
+        legal_words,
+        letters,
+        long_words,
+        novel_idf,
+        novel_count,
+    ) = _sentence_sums(s_idx, n, shares)
+
+    # The features of every sentence, one row each (FEATURES); the candidates' are the
+    # matrix. Rows computed in place start from zeros.
+    table = np.zeros((len(FEATURES), n))
+    (
+        register,
+        register_context,
+        register_relative,
+        register_neighbours,
+        register_above_high,
+        cohesion,
+        cohesion_z,
+        cohesion_rank,
+        cohesion_neighbour,
+        cohesion_window,
+        document_cohesion,
+        novel_content_share,
+        novel_content_words,
+        oov_share,
+        name_share,
+        word_length_relative,
+        long_word_relative,
+        length_relative,
+        legal_term_ratio,
+        legal_term_context,
+        position,
+        sentence_count,
+    ) = table
 
     # Register: sublinear TF-IDF, l2-normalised, dot the coefficients.
-    rnorm = np.sqrt(sums[:, 0])
-    register = np.clip(
-        np.divide(sums[:, 1], rnorm, out=np.zeros(n), where=rnorm > 0) + vocab.register_intercept,
-        -CLIP,
-        CLIP,
-    )
+    rnorm = np.sqrt(reg_square)
+    np.divide(reg_dot, rnorm, out=register, where=rnorm > 0)
+    register += vocab.register_intercept
+    register.clip(-CLIP, CLIP, out=register)
 
     # Cohesion: TF-IDF cosine with the leave-one-out centroid and with nearby sentences.
-    norm = np.sqrt(sums[:, 2])
+    norm = np.sqrt(square)
     has_words = norm > 0
     wn = w / np.maximum(norm[s_idx], 1e-12)
     centroid = np.bincount(t_idx, wn, minlength=n_terms)
     s_dot_c = np.bincount(s_idx, wn * centroid[t_idx], minlength=n)
     own = has_words.astype(np.float64)
     rest = np.sqrt(np.maximum(float(centroid @ centroid) - 2.0 * s_dot_c + own, 0.0))
-    cohesion = np.divide(s_dot_c - own, rest, out=np.zeros(n), where=rest > 1e-9)
-    order = np.lexsort((s_idx, t_idx))
+    np.divide(s_dot_c - own, rest, out=cohesion, where=rest > 1e-9)
+    order = pairs.by_term
     ts, ss, ws = t_idx[order], s_idx[order], wn[order]
+    # pair[d - 1][i]: the cosine of sentences i and i + d. In term order, a term both share
+    # comes again ``shift`` pairs further on, for a shift of at most d (a term's sentences
+    # ascend); the other pairs weigh 0, which changes no sum (no product is negative).
     pair = [np.zeros(n) for _ in range(WINDOW)]
     for shift in range(1, WINDOW + 1):
         if len(ts) <= shift:
             break
         gap = ss[shift:] - ss[:-shift]
         same = ts[shift:] == ts[:-shift]
-        for d in range(1, WINDOW + 1):
-            sel = same & (gap == d)
-            if sel.any():
-                pair[d - 1] += np.bincount(
-                    ss[:-shift][sel], ws[:-shift][sel] * ws[shift:][sel], minlength=n
-                )
+        product = ws[:-shift] * ws[shift:]
+        for d in range(shift, WINDOW + 1):
+            weight = np.where(same & (gap == d), product, 0.0)
+            pair[d - 1] += np.bincount(ss[:-shift], weight, minlength=n)
     with_prev = np.concatenate(([0.0], pair[0][:-1]))
-    neighbour = np.maximum(pair[0], with_prev)
-    window = _window_mean(pair, n)
+    np.maximum(pair[0], with_prev, out=cohesion_neighbour)
+    _window_mean(pair, cohesion_window)
 
     # Novelty: content words found in no other sentence.
-    novel_share = np.divide(sums[:, 3], sums[:, 4], out=np.zeros(n), where=sums[:, 4] > 0)
-    novel_count = sums[:, 5]
-    oov = sums[:, 6]
+    np.divide(novel_idf, content_idf, out=novel_content_share, where=content_idf > 0)
+    np.log1p(novel_count, out=novel_content_words)
 
     # Readability-like figures per sentence (over tokens).
     safe_len = np.maximum(lengths, 1)
-    mean_len = sums[:, 7] / safe_len
-    long_share = sums[:, 8] / safe_len
-    legal_ratio = sums[:, 9] / safe_len
+    np.divide(oov, safe_len, out=oov_share)
+    mean_len = letters / safe_len
+    long_share = long_words / safe_len
+    np.divide(legal_words, safe_len, out=legal_term_ratio)
     log_len = np.log1p(lengths)
 
-    # Document context, over the sentences with words.
-    cand = np.asarray(candidates, dtype=np.int64)
-    reg_c = register[cand]
-    # The median, not the mean: a few inserted legal sentences do not make a document legal.
-    reg_ctx = np.full(len(cand), _median(register[has_words]))
-    # Against the document's high register too: a how-to page or a policy story has many
-    # sentences of a formal register, a news report only the inserted one.
-    reg_high = _quantile(register[has_words], HIGH_QUANTILE)
-    has_prev, has_next = cand > 0, cand < n - 1
-    reg_nb = (
-        np.where(has_prev, register[np.maximum(cand - 1, 0)], 0.0)
-        + np.where(has_next, register[np.minimum(cand + 1, n - 1)], 0.0)
-    ) / np.maximum(has_prev.astype(np.int64) + has_next, 1)
-    coh = cohesion[has_words]
-    coh_mean = float(coh.mean()) if len(coh) else 0.0
-    coh_std = float(coh.std()) if len(coh) > 1 else 0.0
-    coh_c = cohesion[cand]
-    coh_z = (coh_c - coh_mean) / (coh_std + 0.05)
-    coh_rank = np.searchsorted(np.sort(coh), coh_c, side="left") / max(len(coh) - 1, 1)
-    doc_mean_len = float(mean_len[has_words].mean()) if has_words.any() else 0.0
-    doc_long = float(long_share[has_words].mean()) if has_words.any() else 0.0
-    doc_log_len = float(log_len[has_words].mean()) if has_words.any() else 0.0
-    doc_legal = float(legal_ratio[has_words].mean()) if has_words.any() else 0.0
-
-    starts = np.asarray([sentences[i].start for i in candidates], dtype=np.int64)
-    ends = np.asarray([sentences[i].end for i in candidates], dtype=np.int64)
     # Names: capitalised words after the first character of the sentence, per word. News
     # is full of people and places; EU summaries and how-to text seldom name anyone.
-    capitals = _capitalised(text)
-    names = np.searchsorted(capitals, ends) - np.searchsorted(capitals, starts + 1)
+    capitals = _capitalised(code)
+    names = capitals.searchsorted(ends) - capitals.searchsorted(starts + 1)
+    np.divide(names, safe_len, out=name_share)
 
-    k = len(cand)
-    matrix = _columns(
-        reg_c,
-        reg_ctx,
-        reg_c - reg_ctx,
-        reg_nb,
-        reg_c - reg_high,
-        coh_c,
-        coh_z,
-        coh_rank,
-        neighbour[cand],
-        window[cand],
-        coh_mean,
-        novel_share[cand],
-        np.log1p(novel_count[cand]),
-        oov[cand] / safe_len[cand],
-        names / safe_len[cand],
-        mean_len[cand] - doc_mean_len,
-        long_share[cand] - doc_long,
-        log_len[cand] - doc_log_len,
-        legal_ratio[cand],
-        doc_legal,
-        cand / max(n - 1, 1),
-        math.log(n),
-        rows=k,
-    )
-    return DocumentFeatures(candidates, matrix, register, cohesion)
+    # Document context, over the sentences with words.
+    with_words = has_words.nonzero()[0]
+    reg_ranked = register.take(with_words)
+    reg_ranked.sort()
+    # The median, not the mean: a few inserted legal sentences do not make a document legal.
+    register_context[:] = reg_median = _median(reg_ranked)
+    np.subtract(register, reg_median, out=register_relative)
+    _neighbour_mean(register, register_neighbours)
+    # Against the document's high register too: a how-to page or a policy story has many
+    # sentences of a formal register, a news report only the inserted one.
+    np.subtract(register, _quantile(reg_ranked, HIGH_QUANTILE), out=register_above_high)
+    coh = cohesion.take(with_words)
+    document_cohesion[:] = coh_mean = _mean(coh)
+    np.subtract(cohesion, coh_mean, out=cohesion_z)
+    cohesion_z /= _std(coh, coh_mean) + 0.05
+    np.divide(np.sort(coh).searchsorted(cohesion), max(len(coh) - 1, 1), out=cohesion_rank)
+    np.subtract(mean_len, _mean(mean_len.take(with_words)), out=word_length_relative)
+    np.subtract(long_share, _mean(long_share.take(with_words)), out=long_word_relative)
+    np.subtract(log_len, _mean(log_len.take(with_words)), out=length_relative)
+    legal_term_context[:] = _mean(legal_term_ratio.take(with_words))
+    np.divide(np.arange(n), max(n - 1, 1), out=position)
+    sentence_count[:] = math.log(n)
+
+    matrix = np.ascontiguousarray(table.take(cand, axis=1).T)
+    return DocumentFeatures(cand.tolist(), matrix, register, cohesion)

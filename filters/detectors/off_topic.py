@@ -123,6 +123,13 @@ class Trees:
     step per level; the log-odds are the bias plus the leaf values. A gate (a
     feature and a minimum or maximum) leaves out, with probability 0, the rows
     the trees were never trained on.
+
+    For the walk, the nodes are stored level by level (:attr:`levels`): at each
+    level, tree after tree, its nodes from left to right. Node ``j`` of tree
+    ``t`` at level ``d`` is then number ``t * 2**d + j`` of its level, and its
+    children are numbers ``2 * (t * 2**d + j)`` and one more of the next level,
+    so a walk keeps one index per tree and row, from the tree's number at the
+    root to its leaf's place in :attr:`value`.
     """
 
     def __init__(self, trees: dict[str, Any]) -> None:
@@ -144,10 +151,11 @@ class Trees:
         if n_trees and not 0 <= self.feature.min() <= self.feature.max() < len(FEATURES):
             raise ValueError("off_topic model trees use a feature that does not exist")
         self._trees = np.arange(n_trees)
-        self._node_base = self._trees * internal
-        self._leaf_base = self._trees * leaves
-        self._feature_flat = self.feature.ravel()
-        self._threshold_flat = self.threshold.ravel()
+        #: Per level (see the class): the feature and the threshold of each of its nodes.
+        self.levels: list[tuple[np.ndarray, np.ndarray]] = []
+        for d in range(self.depth):
+            level = slice(2**d - 1, 2 ** (d + 1) - 1)
+            self.levels.append((self.feature[:, level].ravel(), self.threshold[:, level].ravel()))
         self._value_flat = self.value.ravel()
         gate = trees["gate"]
         if gate.get("feature") not in FEATURES or len(set(gate) & {"min", "max"}) != 1:
@@ -160,21 +168,18 @@ class Trees:
         """Probability per row; rows outside the gate get 0 without walking the trees."""
         out = np.zeros(len(x))
         column = x[:, self.gate_column]
-        scored = np.flatnonzero((column >= self.gate_min) & (column <= self.gate_max))
+        scored = ((column >= self.gate_min) & (column <= self.gate_max)).nonzero()[0]
         if not len(scored):
             return out
-        rows = np.ascontiguousarray(x[scored])
+        rows = np.ascontiguousarray(x[scored]).ravel()
         # Flat indices and take(): much cheaper than two-dimensional fancy indexing.
-        row_base = (np.arange(len(rows)) * rows.shape[1])[:, None]
-        node = np.zeros((len(rows), len(self._trees)), dtype=np.int64)
-        for _ in range(self.depth):
-            flat = self._node_base + node
-            feature = self._feature_flat.take(flat)
-            right = rows.ravel().take(row_base + feature) > self._threshold_flat.take(flat)
-            node = 2 * node + 1 + right
-        leaves = self._leaf_base + node - (2**self.depth - 1)
-        raw = self.bias + self._value_flat.take(leaves).sum(axis=1)
-        out[scored] = 1.0 / (1.0 + np.exp(-np.clip(raw, -30.0, 30.0)))
+        row_base = np.arange(0, len(rows), x.shape[1])[:, None]
+        node = self._trees[None, :].repeat(len(scored), axis=0)  # every tree's root
+        for feature, threshold in self.levels:
+            right = rows.take(row_base + feature.take(node)) > threshold.take(node)
+            node = 2 * node + right
+        raw = self.bias + self._value_flat.take(node).sum(axis=1)
+        out[scored] = 1.0 / (1.0 + np.exp(-raw.clip(-30.0, 30.0)))
         return out
 
 
@@ -197,7 +202,7 @@ def find_off_topic(doc: Document, ctx: Context) -> Iterator[Finding]:
     probs = model.probabilities(feats.matrix, active_only=True)
     legal, cohesion = probs["legal"], probs["cohesion"]
     flagged = (legal >= model.flag_at["legal"]) | (cohesion >= model.flag_at["cohesion"])
-    for row in np.flatnonzero(flagged).tolist():
+    for row in flagged.nonzero()[0].tolist():
         i = feats.candidates[row]
         span = sentences[i]
         # The legal stacker speaks first: its intruders are the surer kind.
