@@ -174,6 +174,10 @@ class TextIndex:
         if text.isascii():  # one byte per character
             codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
             self._bmp = codes
+        elif len(utf16 := text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
+            # two bytes per character: none beyond the Basic Multilingual Plane
+            codes = np.frombuffer(utf16, dtype=np.uint16)
+            self._bmp = codes
         else:
             codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             self._bmp = np.minimum(codes, ASTRAL)  # what a CharTable's table is read with
