@@ -134,3 +134,22 @@ def test_gate_meta_fields_colon(text: str) -> None:
     """A meta line holds two fields labelled with a colon: the ":" gate of
     classify_metadata lets it through, and the rule takes it."""
     assert ":" in text and metadata._meta_fields(text)
+
+
+@pytest.mark.parametrize(
+    "part",
+    [part for needs, part in caption._AGENCY_CREDIT_PARTS if needs == caption._SLASH],
+    ids=lambda part: part[:20],
+)
+def test_gate_slash_credit(part: str) -> None:
+    """Every text a slash alternative of AGENCY_CREDIT_RE matches holds a slash before a
+    capital, so classify_caption and _agency_credit may skip a line without one."""
+    regex = re.compile(part)
+
+    @GATE_SETTINGS
+    @given(st.from_regex(regex))
+    def check(text: str) -> None:
+        if regex.search(text):
+            assert caption._slash_credit(text), text
+
+    check()

@@ -188,7 +188,9 @@ CLOSING_PLACE_RE = re.compile(r"\bin [A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+)*(?:
 # Keyword gates: a line holding none of these literals skips the regexes of its rule
 # (most lines of a text are sentences that hold none). AGENCY_KEYS are the literals of the
 # agency credit, lower-cased; its rule tests them itself, case-sensitively (_agency_credit).
-AGENCY_KEYS = ("photo", "image", "picture", "getty", "credit", "/")
+# Its slash alternatives are gated apart, by SLASH_CREDIT_RE (a plain "/" would let in
+# every line holding a URL or a path, "Home / News").
+AGENCY_KEYS = ("photo", "image", "picture", "getty", "credit")
 PHRASE_KEYS = (
     "in this", "seen in", "photo", "picture", "image", "caption", "copyright", "handout",
 )  # fmt: skip
@@ -196,6 +198,10 @@ WEAK_KEYS = ("pictured", "seen", "left", "right", "center", "centre", "l-r", "l 
 PHRASE_GATE = keyword_gate(PHRASE_KEYS)
 WEAK_GATE = keyword_gate(WEAK_KEYS)
 ANY_GATE = keyword_gate((*AGENCY_KEYS, *PHRASE_KEYS, *WEAK_KEYS, "day"))
+# A slash, at most one white-space character and a capital (or the "i" of "iStock"): what
+# every match of the slash alternatives of AGENCY_CREDIT_RE holds ("REUTERS/Jim Young",
+# "/ Getty Images", "/iStock"), and a URL or a path in lower case does not.
+SLASH_CREDIT_RE = re.compile(r"/\s?[A-Zi]")
 
 #: Longest line (in words) taken as a caption; longer lines are paragraphs.
 MAX_WORDS = 80
@@ -269,7 +275,7 @@ def classify_caption(line: Line) -> Verdict | None:
         credit = _credit_line(line)
         if credit is not None:
             return ("caption.credit_line", 0.95, credit)
-    if not ANY_GATE.search(low):
+    if not ANY_GATE.search(low) and not _slash_credit(t):
         return None
     match = _agency_credit(t)
     if match is not None:
@@ -303,11 +309,17 @@ def classify_caption(line: Line) -> Verdict | None:
 
 def _agency_credit(t: str) -> re.Match[str] | None:
     """``AGENCY_CREDIT_RE.search(t)``, searched with only the alternatives whose literal
-    the line holds: the others cannot match anywhere in it, so the first match is the same,
-    found several times faster (most lines that get here hold a slash and nothing else: a
-    URL, a date, "Home / News")."""
-    holds = ("hoto" in t or "mage" in t or "icture" in t, "/" in t, "Getty" in t, "Credit:" in t)
+    the line holds (for the slash alternatives: a slash before a capital): the others cannot
+    match anywhere in it, so the first match is the same, found several times faster."""
+    picture = "hoto" in t or "mage" in t or "icture" in t
+    holds = (picture, _slash_credit(t), "Getty" in t, "Credit:" in t)
     return _agency_credit_re(holds).search(t) if any(holds) else None
+
+
+def _slash_credit(t: str) -> bool:
+    """False when no slash alternative of AGENCY_CREDIT_RE can match: no "/" before a
+    capital (see SLASH_CREDIT_RE)."""
+    return "/" in t and SLASH_CREDIT_RE.search(t) is not None
 
 
 @cache
