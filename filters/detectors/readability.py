@@ -104,9 +104,9 @@ def find_readability_outliers(doc: Document, ctx: Context) -> Iterator[Finding]:
     paragraphs, counts = _multi_sentence_paragraphs(doc.paragraphs, firsts)
     if len(sentences) < MIN_SENTENCES and not paragraphs:
         return  # not enough of either to judge
-    # The figures of both in one call: numpy costs per call far more than per span.
-    # Paragraphs need no ``exact`` (which recounts the spans that cut a run of letters):
-    # a paragraph has white space or the text's edge on both sides (a test checks it).
+    # The figures of both in one call: numpy costs per call far more than per span. A
+    # paragraph cuts no run of letters (white space or the text's edge on both sides; a
+    # test checks it), so its figures are those of its own text.
     starts, ends = firsts, lasts
     if paragraphs:
         paragraph_starts, paragraph_ends = zip(*paragraphs, strict=True)
